@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* fipsmod: the whole public API. */
+#ifndef FIPSMOD_FIPSMOD_H
+#define FIPSMOD_FIPSMOD_H
+
+#include "common.h"
+#include "cpu.h"
+#include "sha2.h"
+#include "hmac.h"
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private definitions shared by every source file inside the module
+ * boundary: byte-order helpers, copying without libc, context magic values
+ * and the implementation identifiers that contexts record.
+ *
+ * The module is one translation unit (src/module/module.c includes every
+ * module source), so everything here is static: nothing but the fm_ API
+ * leaves the module object. The module is built freestanding: no libc
+ * header is reachable, and a call the compiler might turn into memcpy or
+ * memset is written as an explicit loop (the build rejects any undefined
+ * symbol other than the platform layer's).
+ */
+#ifndef FIPSMOD_MODULE_INTERNAL_H
+#define FIPSMOD_MODULE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fipsmod/fipsmod.h"
+
+/* Context magic values: a live context holds one, a wiped one holds 0. */
+#define HASH_MAGIC 0x48415348u /* "HASH" */
+#define HMAC_MAGIC 0x484d4143u /* "HMAC" */
+
+/* Implementation identifiers recorded in contexts (see cpu.c). */
+#define IMPL_PORTABLE 0
+#define IMPL_SHANI    1
+#define IMPL_AVX2     2
+#define IMPL_AVX512   3
+
+static inline uint32_t load_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static inline uint64_t load_be64(const uint8_t *p)
+{
+    return ((uint64_t)load_be32(p) << 32) | load_be32(p + 4);
+}
+
+static inline void store_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static inline void store_be64(uint8_t *p, uint64_t v)
+{
+    store_be32(p, (uint32_t)(v >> 32));
+    store_be32(p + 4, (uint32_t)v);
+}
+
+/* memcpy for the freestanding module; lengths are public. */
+static inline void copy_bytes(void *dst, const void *src, size_t n)
+{
+    uint8_t *d = (uint8_t *)dst;
+    const uint8_t *s = (const uint8_t *)src;
+    for (size_t i = 0; i < n; i++)
+        d[i] = s[i];
+}
+
+/* Defined in wipe.c; the module's single zeroisation primitive. */
+static void wipe(void *p, size_t n);
+
+/* Defined in cpu.c: the feature bits dispatch may use now. */
+static uint32_t cpu_enabled(void);
+
+#endif
