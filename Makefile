@@ -85,8 +85,11 @@ $(BUILD)/obj/tools/%.o: src/tools/%.c $(wildcard src/tools/*.h) $(HEADERS) Makef
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -D_GNU_SOURCE $(INC) $$(pkg-config --cflags jansson) -c $< -o $@
 
+# The rpath finds the library beside the tool in build/ and in PREFIX/lib
+# once installed, so the same binary serves both.
 $(TOOL): $(TOOL_O) $(LIB_SO) | deps-tool
-	$(CC) $(CFLAGS) -o $@ $(TOOL_O) -L$(BUILD) -lfipsmod -Wl,-rpath,'$$ORIGIN' $$(pkg-config --libs jansson)
+	$(CC) $(CFLAGS) -o $@ $(TOOL_O) -L$(BUILD) -lfipsmod \
+	    -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' $$(pkg-config --libs jansson)
 
 # ---- tests ---------------------------------------------------------------
 TEST_LIBS = $$(pkg-config --libs cmocka jansson libcrypto) -lpthread
@@ -108,7 +111,8 @@ kat: all $(BUILD)/kat-grade
 	@sh tests/kat/run-kat.sh
 
 # Regenerate kat-vectors/ from OpenSSL's libcrypto (the independent oracle).
-$(BUILD)/gen-kat-vectors: tests/kat/gen_kat_vectors.c | deps-test
+$(BUILD)/gen-kat-vectors: tests/kat/gen_kat_vectors.c
+	@sh $(DEPS) jansson libcrypto
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $< $$(pkg-config --cflags --libs jansson libcrypto)
 
@@ -122,7 +126,7 @@ $(BUILD)/bench: tests/bench/bench.c $(LIB_A) | deps-test
 	    $$(pkg-config --libs libcrypto)
 
 bench: $(BUILD)/bench
-	$(BUILD)/bench
+	$(BUILD)/bench $(FILTER)
 
 # ---- install ---------------------------------------------------------------
 install: all
@@ -133,8 +137,7 @@ install: all
 	ln -sf libfipsmod.so.$(SOVER) $(DESTDIR)$(PREFIX)/lib/libfipsmod.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' src/fipsmod.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/fipsmod.pc
-	$(CC) $(CFLAGS) -o $(DESTDIR)$(PREFIX)/bin/fipsmod $(TOOL_O) -L$(DESTDIR)$(PREFIX)/lib -lfipsmod \
-	    -Wl,-rpath,'$$ORIGIN/../lib' $$(pkg-config --libs jansson)
+	install -m 755 $(TOOL) $(DESTDIR)$(PREFIX)/bin/fipsmod
 
 clean:
 	rm -rf $(BUILD)
