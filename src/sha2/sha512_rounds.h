@@ -8,7 +8,7 @@
 #define FIPSMOD_SHA512_ROUNDS_H
 
 #define ROTR64(x, n) (((x) >> (n)) | ((x) << (64 - (n))))
-/* Functions (4.10)-(4.13); Ch and Maj are folded into the round below. */
+/* Functions (4.10)-(4.13); Ch (4.8) and Maj (4.9) are written into the round below. */
 #define SHA512_BSIG0(x) (ROTR64(x, 28) ^ ROTR64(x, 34) ^ ROTR64(x, 39))
 #define SHA512_BSIG1(x) (ROTR64(x, 14) ^ ROTR64(x, 18) ^ ROTR64(x, 41))
 #define SHA512_SSIG0(x) (ROTR64(x, 1) ^ ROTR64(x, 8) ^ ((x) >> 7))
@@ -16,21 +16,23 @@
 
 /*
  * Section 6.4.2 step 3, with the working variables renamed rather than
- * moved: callers rotate the argument order. Two rewrites cut the round to
- * about twenty instructions (the rounds are the bottleneck):
- *  - Ch(e,f,g) = (e & f) + (~e & g): the two terms have no common set bit,
- *    so XOR equals ADD and the sum folds into T1 (one instruction fewer).
+ * moved: callers rotate the argument order. The rounds are bound by
+ * integer-ALU throughput, so the round is written for the fewest
+ * operations:
  *  - Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)), and the a ^ b of this round is
  *    the b ^ c of the next (b and c shift down one place): the caller
- *    keeps it in `bc` across rounds.
- * h + W[t] + K[t] does not depend on this round's e, so it is summed first
- * and stays off the critical path.
+ *    keeps it in `bc` across rounds, so Maj costs three operations.
+ *  - Ch(e,f,g) = g ^ (e & (f ^ g)), three operations.
+ *  - h + W[t] + K[t] does not depend on this round's e, so it is summed
+ *    first and stays off the critical path.
+ * (Measured on x86-64 with GCC 12 and Clang 14 against other groupings,
+ * including Ch as (e & f) + (~e & g) and a deferred Sigma0 addition: this
+ * one was the fastest with both compilers.)
  */
 #define SHA512_ROUND(a, b, c, d, e, f, g, h, wk)                        \
     do {                                                               \
         uint64_t ab_ = (a) ^ (b);                                      \
-        uint64_t t1_ = (h) + (wk);                                     \
-        t1_ += ((e) & (f)) + (~(e) & (g));                             \
+        uint64_t t1_ = (h) + (wk) + ((g) ^ ((e) & ((f) ^ (g))));        \
         t1_ += SHA512_BSIG1(e);                                        \
         d += t1_;                                                      \
         h = t1_ + SHA512_BSIG0(a) + ((b) ^ (ab_ & bc));                \
