@@ -45,7 +45,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
 DEPS := tests/deps.sh
 
-.PHONY: all test kat bench install clean deps-tool deps-test kat-vectors check-exports
+.PHONY: all test install-test kat bench install clean deps-tool deps-test kat-vectors check-exports
 .DELETE_ON_ERROR:
 
 all: $(LIB_A) $(LIB_SO) $(TOOL)
@@ -99,8 +99,14 @@ $(BUILD)/tests/%: tests/%.c $(TEST_UTIL) $(wildcard tests/util/*.h) $(LIB_A) | d
 	$(CC) $(WARN) $(CFLAGS) -Wno-deprecated-declarations -D_GNU_SOURCE $(INC) -Itests/util \
 	    -o $@ $< $(TEST_UTIL) $(LIB_A) $(TEST_LIBS)
 
-test: all check-exports $(TEST_BINS) | deps-test
+test: all check-exports install-test $(TEST_BINS) | deps-test
 	@sh tests/run-tests.sh $(TEST_BINS)
+
+# Install into a scratch prefix and build a program against it with pkg-config.
+install-test: all
+	@rm -rf $(BUILD)/inst
+	@$(MAKE) -s install PREFIX=$(CURDIR)/$(BUILD)/inst >/dev/null
+	@sh tests/install-test.sh $(CURDIR)/$(BUILD)/inst
 
 # ---- KAT harness (the main job) -------------------------------------------
 $(BUILD)/kat-grade: tests/kat/kat_grade.c | deps-tool

@@ -128,6 +128,7 @@ int fm_hmac_final(fm_hmac_ctx *ctx, uint8_t *tag, size_t taglen)
         return ret;
     }
     hmac_state_finish(st, mac);
+    wipe(ctx, sizeof *ctx); /* the whole context, not only the state in use */
     copy_bytes(tag, mac, taglen);
     wipe(mac, sizeof mac);
     return FM_OK;
@@ -147,6 +148,7 @@ int fm_hmac_verify(fm_hmac_ctx *ctx, const uint8_t *tag, size_t taglen)
     if (ret != FM_OK)
         return ret;
     hmac_state_finish(st, mac);
+    wipe(ctx, sizeof *ctx); /* the whole context, not only the state in use */
     /* The computed MAC is secret until it matches: compare every byte. */
     eq = ct_memeq_mask(mac, tag, taglen);
     wipe(mac, sizeof mac);
