@@ -32,19 +32,6 @@
 
 static tu_suite suite;
 
-static const EVP_MD *evp_of(int alg)
-{
-    switch (alg) {
-    case FM_SHA224: return EVP_sha224();
-    case FM_SHA256: return EVP_sha256();
-    case FM_SHA384: return EVP_sha384();
-    case FM_SHA512: return EVP_sha512();
-    case FM_SHA512_224: return EVP_sha512_224();
-    case FM_SHA512_256: return EVP_sha512_256();
-    default: return NULL;
-    }
-}
-
 static void openssl_hmac(int alg, const uint8_t *key, size_t keylen, const uint8_t *msg,
                          size_t len, uint8_t *out)
 {
@@ -52,7 +39,7 @@ static void openssl_hmac(int alg, const uint8_t *key, size_t keylen, const uint8
     unsigned int n = 0;
 
     /* OpenSSL is given a non-NULL pointer even for empty keys and messages. */
-    assert_non_null(HMAC(evp_of(alg), keylen ? key : nothing, (int)keylen,
+    assert_non_null(HMAC(tu_evp_md(alg), keylen ? key : nothing, (int)keylen,
                          len ? msg : nothing, len, out, &n));
     assert_int_equal(n, tu_alg_len(alg));
 }

@@ -35,19 +35,6 @@
 
 static tu_suite suite;
 
-static const EVP_MD *evp_of(int alg)
-{
-    switch (alg) {
-    case FM_SHA224: return EVP_sha224();
-    case FM_SHA256: return EVP_sha256();
-    case FM_SHA384: return EVP_sha384();
-    case FM_SHA512: return EVP_sha512();
-    case FM_SHA512_224: return EVP_sha512_224();
-    case FM_SHA512_256: return EVP_sha512_256();
-    default: return NULL;
-    }
-}
-
 static void hash_ok(int alg, const void *msg, size_t len, uint8_t *out)
 {
     assert_int_equal(fm_hash(alg, msg, len, out, tu_alg_len(alg)), FM_OK);
@@ -57,7 +44,7 @@ static void openssl_hash(int alg, const void *msg, size_t len, uint8_t *out)
 {
     unsigned int n = 0;
 
-    assert_int_equal(EVP_Digest(msg, len, out, &n, evp_of(alg), NULL), 1);
+    assert_int_equal(EVP_Digest(msg, len, out, &n, tu_evp_md(alg), NULL), 1);
     assert_int_equal(n, tu_alg_len(alg));
 }
 
@@ -546,7 +533,7 @@ static void *stream_run(void *arg)
     j->rc = -1;
     if (j->openssl) {
         ectx = EVP_MD_CTX_new();
-        if (ectx == NULL || EVP_DigestInit_ex(ectx, evp_of(j->alg), NULL) != 1)
+        if (ectx == NULL || EVP_DigestInit_ex(ectx, tu_evp_md(j->alg), NULL) != 1)
             goto out;
     } else if (fm_hash_init(&ctx, j->alg) != FM_OK) {
         goto out;

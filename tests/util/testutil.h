@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include <fipsmod/fipsmod.h>
+#include <openssl/evp.h>
 
 /* ---- hex and memory ------------------------------------------------- */
 
@@ -114,6 +115,8 @@ void tu_rsp_close(tu_rsp *r);
 extern const int tu_algs[TU_NUM_ALGS];  /* FM_SHA224 .. FM_SHA512_256 */
 
 const char *tu_alg_name(int alg);       /* "SHA-256" */
+/* OpenSSL's EVP_MD for a fipsmod algorithm id (the oracle), NULL if none. */
+const EVP_MD *tu_evp_md(int alg);
 size_t tu_alg_len(int alg);             /* digest bytes, 0 if unknown */
 size_t tu_alg_block(int alg);           /* block bytes, 0 if unknown */
 int tu_alg_family(int alg);             /* FM_FAMILY_SHA256 or _SHA512 */

@@ -99,6 +99,19 @@ const char *tu_alg_name(int alg)
     }
 }
 
+const EVP_MD *tu_evp_md(int alg)
+{
+    switch (alg) {
+    case FM_SHA224: return EVP_sha224();
+    case FM_SHA256: return EVP_sha256();
+    case FM_SHA384: return EVP_sha384();
+    case FM_SHA512: return EVP_sha512();
+    case FM_SHA512_224: return EVP_sha512_224();
+    case FM_SHA512_256: return EVP_sha512_256();
+    default: return NULL;
+    }
+}
+
 size_t tu_alg_len(int alg)
 {
     switch (alg) {
