@@ -16,26 +16,29 @@
 
 /*
  * Section 6.4.2 step 3, with the working variables renamed rather than
- * moved: callers rotate the argument order. The rounds are bound by
- * integer-ALU throughput, so the round is written for the fewest
- * operations:
+ * moved: callers rotate the argument order.
+ *
+ * The recurrence that bounds the speed is e -> e': e' = d + T1, where
+ * T1 = h + Sigma1(e) + Ch(e,f,g) + K[t] + W[t]. Only Sigma1(e) and Ch
+ * depend on this round's e; d + h + W[t] + K[t] is ready rounds earlier.
+ * So e' is written as (d + h + WK + Ch) + Sigma1(e): four dependent
+ * operations from e (Sigma1 is three deep) instead of five, at the cost of
+ * one more addition. Two rewrites keep the operation count down:
  *  - Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)), and the a ^ b of this round is
  *    the b ^ c of the next (b and c shift down one place): the caller
  *    keeps it in `bc` across rounds, so Maj costs three operations.
  *  - Ch(e,f,g) = g ^ (e & (f ^ g)), three operations.
- *  - h + W[t] + K[t] does not depend on this round's e, so it is summed
- *    first and stays off the critical path.
- * (Measured on x86-64 with GCC 12 and Clang 14 against other groupings,
- * including Ch as (e & f) + (~e & g) and a deferred Sigma0 addition: this
- * one was the fastest with both compilers.)
+ * This grouping was the fastest of those measured on x86-64 with GCC 12
+ * (given -fno-schedule-insns2, see the Makefile) and Clang 14.
  */
 #define SHA512_ROUND(a, b, c, d, e, f, g, h, wk)                        \
     do {                                                               \
         uint64_t ab_ = (a) ^ (b);                                      \
-        uint64_t t1_ = (h) + (wk) + ((g) ^ ((e) & ((f) ^ (g))));        \
-        t1_ += SHA512_BSIG1(e);                                        \
-        d += t1_;                                                      \
-        h = t1_ + SHA512_BSIG0(a) + ((b) ^ (ab_ & bc));                \
+        uint64_t hk_ = (h) + (wk);                                     \
+        uint64_t ch_ = (g) ^ ((e) & ((f) ^ (g)));                      \
+        uint64_t s1_ = SHA512_BSIG1(e);                                \
+        d = ((d) + hk_ + ch_) + s1_;                                   \
+        h = (hk_ + ch_ + s1_) + SHA512_BSIG0(a) + ((b) ^ (ab_ & bc));  \
         bc = ab_;                                                      \
     } while (0)
 
