@@ -18,27 +18,27 @@
  * Section 6.4.2 step 3, with the working variables renamed rather than
  * moved: callers rotate the argument order.
  *
- * The recurrence that bounds the speed is e -> e': e' = d + T1, where
- * T1 = h + Sigma1(e) + Ch(e,f,g) + K[t] + W[t]. Only Sigma1(e) and Ch
- * depend on this round's e; d + h + W[t] + K[t] is ready rounds earlier.
- * So e' is written as (d + h + WK + Ch) + Sigma1(e): four dependent
- * operations from e (Sigma1 is three deep) instead of five, at the cost of
- * one more addition. Two rewrites keep the operation count down:
- *  - Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)), and the a ^ b of this round is
- *    the b ^ c of the next (b and c shift down one place): the caller
- *    keeps it in `bc` across rounds, so Maj costs three operations.
- *  - Ch(e,f,g) = g ^ (e & (f ^ g)), three operations.
- * This grouping was the fastest of those measured on x86-64 with GCC 12
- * (given -fno-schedule-insns2, see the Makefile) and Clang 14.
+ * Two recurrences bound the speed, e -> e' and a -> a'; the round is
+ * grouped so that each is four dependent operations long:
+ *  - e' = d + T1, T1 = h + Sigma1(e) + Ch(e,f,g) + K[t] + W[t]. Only
+ *    Sigma1(e) (three deep) and Ch depend on this round's e, so e' is
+ *    (d + h + WK + Ch) + Sigma1(e), with Ch(e,f,g) = g ^ (e & (f ^ g)).
+ *  - a' = T1 + Sigma0(a) + Maj(a,b,c). Maj(a,b,c) = (a & (b ^ c)) +
+ *    (b & c): the two terms have no common set bit, so + is ^, and b & c
+ *    does not depend on a, so it joins T1 early; a & (b ^ c) is one
+ *    operation deep. b ^ c is this round's a ^ b carried from the last
+ *    round in `bc` (b and c shift down one place per round).
+ * The additions are written in the order that keeps those chains short;
+ * GCC keeps it when its post-RA scheduler is off (see the Makefile). This
+ * grouping was the fastest of those measured on x86-64 with GCC 12.
  */
 #define SHA512_ROUND(a, b, c, d, e, f, g, h, wk)                        \
     do {                                                               \
         uint64_t ab_ = (a) ^ (b);                                      \
-        uint64_t hk_ = (h) + (wk);                                     \
-        uint64_t ch_ = (g) ^ ((e) & ((f) ^ (g)));                      \
+        uint64_t t1_ = (h) + (wk) + ((g) ^ ((e) & ((f) ^ (g))));        \
         uint64_t s1_ = SHA512_BSIG1(e);                                \
-        d = ((d) + hk_ + ch_) + s1_;                                   \
-        h = (hk_ + ch_ + s1_) + SHA512_BSIG0(a) + ((b) ^ (ab_ & bc));  \
+        d = ((d) + t1_) + s1_;                                         \
+        h = (((t1_ + ((b) & (c))) + s1_) + ((a) & bc)) + SHA512_BSIG0(a); \
         bc = ab_;                                                      \
     } while (0)
 
