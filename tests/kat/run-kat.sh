@@ -37,6 +37,7 @@ for tool in "$FIPSMOD" "$GRADE"; do
     fi
 done
 mkdir -p "$OUT" || exit 2
+echo "implementations: FIPSMOD_CPU=${FIPSMOD_CPU:-native} (make kat-portable forces the portable code)"
 
 passed=0
 failed=0
