@@ -26,9 +26,15 @@ done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps.sh: installing$missing" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 || true
+    log=$(mktemp "${TMPDIR:-/tmp}/fipsmod-apt.XXXXXX")
+    apt-get update -qq >"$log" 2>&1 || true
     # shellcheck disable=SC2086
-    apt-get install -y -qq $missing >&2 && exit 0
+    if apt-get install -y -qq $missing >>"$log" 2>&1; then
+        rm -f "$log"
+        exit 0
+    fi
+    cat "$log" >&2
+    rm -f "$log"
     echo "deps.sh: apt-get install$missing failed" >&2
     exit 1
 fi
