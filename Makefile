@@ -21,25 +21,28 @@ INC     := -Iinclude
 # post-register-allocation scheduler is off: the hash rounds are written in
 # the order that keeps their critical path short, and GCC's generic schedule
 # made SHA-512 about 6% slower (measured; Clang keeps that order anyway).
+# Clang turns switches that return constants into tables of pointers, which
+# need absolute relocations inside the hashed range: -fno-jump-tables.
 COMPILER_INC := $(shell $(CC) -print-file-name=include)
 MODULE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -fPIC \
     -fvisibility=hidden -ffreestanding -nostdinc -isystem $(COMPILER_INC) \
     -fno-stack-protector -fno-lto -fno-function-sections -fno-data-sections \
-    $(if $(findstring clang,$(shell $(CC) --version)),,-fno-tree-loop-distribute-patterns -fno-schedule-insns2)
+    $(if $(findstring clang,$(shell $(CC) --version)),-fno-jump-tables,-fno-tree-loop-distribute-patterns -fno-schedule-insns2)
 
 # Sources inside the boundary, all reached from src/module/module.c (one
 # translation unit). Listed here only so that make rebuilds on change.
 MODULE_SRCS := $(wildcard src/module/*.c src/module/*.h src/sha2/*.c src/sha2/*.h \
                           src/hmac/*.c src/hmac/*.h src/module/freestanding/*.h)
-PLATFORM_SRCS := $(wildcard src/platform/*.c)
+PLATFORM_SRCS := src/platform/platform.c
 TOOL_SRCS := $(wildcard src/tools/*.c)
 HEADERS := $(wildcard include/fipsmod/*.h)
 
 LIB_A   := $(BUILD)/libfipsmod.a
 LIB_SO  := $(BUILD)/libfipsmod.so.$(SOVER)
 TOOL    := $(BUILD)/fipsmod
+TOOL_STATIC := $(BUILD)/fipsmod-static
 MODULE_O := $(BUILD)/obj/module.o
-PLATFORM_O := $(PLATFORM_SRCS:src/%.c=$(BUILD)/obj/%.o)
+PLATFORM_O := $(BUILD)/obj/platform.o
 TOOL_O := $(TOOL_SRCS:src/%.c=$(BUILD)/obj/%.o)
 
 TEST_SRCS  := $(wildcard tests/test_*.c)
@@ -51,27 +54,64 @@ DEPS := tests/deps.sh
 .PHONY: all test install-test kat kat-portable bench install clean deps-tool deps-test kat-vectors check-exports
 .DELETE_ON_ERROR:
 
-all: $(LIB_A) $(LIB_SO) $(TOOL)
+all: $(LIB_A) $(LIB_SO) $(TOOL) $(TOOL_STATIC)
 
 deps-tool:
 	@sh $(DEPS) jansson
 deps-test:
 	@sh $(DEPS) jansson cmocka libcrypto
 
-$(MODULE_O): $(MODULE_SRCS) $(HEADERS) Makefile
-	@mkdir -p $(@D)
-	$(CC) $(MODULE_CFLAGS) $(INC) -Isrc/module/freestanding -c src/module/module.c -o $@
-	@# The module may call nothing but the platform layer.
-	@undef=$$(nm -u $@ | awk '{print $$2}' | grep -v '^fm_platform_' || true); \
-	if [ -n "$$undef" ]; then echo "module.o calls outside the boundary: $$undef" >&2; rm -f $@; exit 1; fi
+# ---- the module object ------------------------------------------------------
+# module.c (the hashed unit) and glue.c are compiled with the pinned flags,
+# combined by `ld -r` with module.lds (fm_module_start | code | constants |
+# fm_module_end | glue), hidden symbols made local, and then checked and
+# given their integrity value by fm-inject. The result, obj/module.o, goes
+# unchanged into both libraries. Test-only variants of the same pipeline
+# build $(BUILD)/break/ (-DFM_BREAK_TESTS) and $(BUILD)/ctgrind/ (-DFM_CTGRIND).
+LD      ?= ld
+OBJCOPY ?= objcopy
 
-$(BUILD)/obj/platform/%.o: src/platform/%.c $(wildcard src/platform/*.h) $(HEADERS) Makefile
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(INC) -c $< -o $@
+# $(1): output directory, $(2): extra flags for the module and platform.
+define module_variant
+$(1)/obj/module_core.o: $$(MODULE_SRCS) $$(HEADERS) Makefile
+	@mkdir -p $$(@D)
+	$$(CC) $$(MODULE_CFLAGS) $(2) $$(INC) -Isrc/module/freestanding -c src/module/module.c -o $$@
+$(1)/obj/module_glue.o: src/module/glue.c src/module/glue.h src/platform/platform.h Makefile
+	@mkdir -p $$(@D)
+	$$(CC) $$(MODULE_CFLAGS) $(2) $$(INC) -c src/module/glue.c -o $$@
+$(1)/obj/module_linked.o: $(1)/obj/module_core.o $(1)/obj/module_glue.o src/module/module.lds
+	$$(LD) -r -T src/module/module.lds -o $$@ $(1)/obj/module_core.o $(1)/obj/module_glue.o
+	$$(OBJCOPY) --localize-hidden --localize-symbol=fm_module_start \
+	    --localize-symbol=fm_module_end $$@
+$(1)/obj/module.o: $(1)/obj/module_linked.o $$(BUILD)/fm-inject
+	$$(BUILD)/fm-inject $$< $$@
+	@# The module may call nothing but the platform layer (the glue's TLS
+	@# access also names the linker-made _GLOBAL_OFFSET_TABLE_).
+	@undef=$$$$(nm -u $$@ | awk '{print $$$$2}' | grep -v -x -e 'fm_platform_.*' -e '_GLOBAL_OFFSET_TABLE_' || true); \
+	if [ -n "$$$$undef" ]; then echo "module.o calls outside the boundary: $$$$undef" >&2; rm -f $$@; exit 1; fi
+$(1)/obj/platform.o: $$(PLATFORM_SRCS) src/platform/platform.h $$(HEADERS) Makefile
+	@mkdir -p $$(@D)
+	$$(CC) $$(WARN) $$(CFLAGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(2) $$(INC) -c src/platform/platform.c -o $$@
+$(1)/libfipsmod.a: $(1)/obj/module.o $(1)/obj/platform.o
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
 
-$(LIB_A): $(MODULE_O) $(PLATFORM_O)
-	@rm -f $@
-	$(AR) rcs $@ $^
+$(eval $(call module_variant,$(BUILD),))
+$(eval $(call module_variant,$(BUILD)/break,-DFM_BREAK_TESTS))
+$(eval $(call module_variant,$(BUILD)/ctgrind,-DFM_CTGRIND -isystem $(BUILD)/ctgrind/inc))
+
+# The ctgrind variant reaches valgrind's client-request header (and nothing
+# else of /usr/include) through this link.
+$(BUILD)/ctgrind/inc/valgrind:
+	@mkdir -p $(@D)
+	ln -sfn /usr/include/valgrind $@
+$(BUILD)/ctgrind/obj/module_core.o: | $(BUILD)/ctgrind/inc/valgrind
+
+# The injector embeds the module's own code for its HMAC (see its header).
+$(BUILD)/fm-inject: src/injector/fm_inject.c $(MODULE_SRCS) src/module/integrity.h $(HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -g -D_GNU_SOURCE $(INC) -o $@ src/injector/fm_inject.c
 
 $(LIB_SO): $(MODULE_O) $(PLATFORM_O) src/fipsmod.map
 	$(CC) -shared -o $@ $(MODULE_O) $(PLATFORM_O) -Wl,-soname,libfipsmod.so.$(SOVER) \
@@ -93,6 +133,11 @@ $(BUILD)/obj/tools/%.o: src/tools/%.c $(wildcard src/tools/*.h) $(HEADERS) Makef
 $(TOOL): $(TOOL_O) $(LIB_SO) | deps-tool
 	$(CC) $(CFLAGS) -o $@ $(TOOL_O) -L$(BUILD) -lfipsmod \
 	    -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' $$(pkg-config --libs jansson)
+
+# The same tool linked statically (libfipsmod.a, libc and jansson), so that
+# both forms of the module are exercised.
+$(TOOL_STATIC): $(TOOL_O) $(LIB_A) | deps-tool
+	$(CC) $(CFLAGS) -static -o $@ $(TOOL_O) $(LIB_A) $$(pkg-config --libs --static jansson)
 
 # ---- tests ---------------------------------------------------------------
 TEST_LIBS = $$(pkg-config --libs cmocka jansson libcrypto) -lpthread
@@ -140,6 +185,9 @@ $(BUILD)/bench: tests/bench/bench.c $(LIB_A) | deps-test
 
 bench: $(BUILD)/bench
 	$(BUILD)/bench $(FILTER)
+
+# Test-only targets kept beside their code.
+-include tests/break/break.mk tests/ctgrind/ctgrind.mk
 
 # ---- install ---------------------------------------------------------------
 install: all

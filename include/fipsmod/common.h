@@ -34,11 +34,17 @@ extern "C" {
 #define FM_ERR_SELFTEST   -7  /* a self-test failed */
 #define FM_ERR_INTEGRITY  -8  /* the module integrity test failed */
 #define FM_ERR_INTERNAL   -9  /* a condition that should be impossible */
+#define FM_ERR_NOT_APPROVED -10 /* strict mode: the service is not approved */
 
 /*
- * Initialise the module: detect CPU features and choose implementations.
- * Idempotent. `flags` must be 0 (reserved for later options).
- * Returns FM_OK, or FM_ERR_ARG for unknown flags.
+ * Initialise the module: detect CPU features, choose implementations and
+ * run the power-up self-tests (see fipsmod/module.h). Idempotent and
+ * thread-safe: later calls return the result of the first power-up.
+ * `flags`: 0 or FM_INIT_STRICT (module.h), which makes non-approved
+ * services fail with FM_ERR_NOT_APPROVED; it can be turned on by any call,
+ * never off.
+ * Returns FM_OK, FM_ERR_ARG for unknown flags, or the self-test error
+ * (FM_ERR_SELFTEST, FM_ERR_INTEGRITY) that put the module in its error state.
  */
 FM_EXPORT int fm_init(uint32_t flags);
 

@@ -5,6 +5,7 @@
 
 #include "common.h"
 #include "cpu.h"
+#include "module.h"
 #include "sha2.h"
 #include "hmac.h"
 

@@ -9,14 +9,22 @@
  * several messages without touching the key again, and K0 itself is wiped
  * before init returns. Tags are truncated to the leftmost bytes (section 5)
  * and compared in constant time.
+ *
+ * Approved (the service indicator, security-policy.md): a key of at least
+ * 112 bits (SP 800-131Ar2 section 10); tags of at least 32 bits are
+ * enforced for every call (SP 800-107r1 section 5.3.3). In strict mode a
+ * shorter key is refused at init with FM_ERR_NOT_APPROVED.
  */
+
+#define HMAC_APPROVED_MIN_KEY 14 /* bytes: 112 bits */
 #include "../sha2/sha2_internal.h"
 #include "../module/ct.h"
 
 typedef struct {
     uint32_t magic;   /* HMAC_MAGIC while live */
     uint32_t alg;
-    uint64_t reserved;
+    uint32_t approved; /* 1 when the key makes this an approved service */
+    uint32_t reserved;
     hash_state inner; /* H((K0 ^ ipad) || message so far) */
     hash_state outer; /* H((K0 ^ opad) || ...), waiting for the inner digest */
 } hmac_state;
@@ -58,6 +66,7 @@ static int hmac_state_init(hmac_state *st, int alg, const uint8_t *key, size_t k
     hash_state_absorb(&st->outer, k0, bl);
     wipe(k0, sizeof k0);
     st->alg = (uint32_t)alg;
+    st->approved = keylen >= HMAC_APPROVED_MIN_KEY;
     st->magic = HMAC_MAGIC;
     return FM_OK;
 }
@@ -85,32 +94,57 @@ static int hmac_check_tag_args(const hmac_state *st, size_t taglen)
     return FM_OK;
 }
 
+/*
+ * The services below start with service_enter() (state.c): in any state
+ * but OPERATIONAL they refuse with FM_ERR_STATE, zeroing their outputs and
+ * the context.
+ */
+
+/* Strict mode refuses a key too short to be approved. */
+static int hmac_key_allowed(size_t keylen)
+{
+    return keylen >= HMAC_APPROVED_MIN_KEY || !module_strict();
+}
+
 /* see fipsmod/hmac.h */
 int fm_hmac_init(fm_hmac_ctx *ctx, int alg, const void *key, size_t keylen)
 {
+    int rc = service_enter();
+
     if (ctx == NULL)
-        return FM_ERR_ARG;
-    if (key == NULL && keylen != 0) {
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc == FM_OK && key == NULL && keylen != 0)
+        rc = FM_ERR_ARG;
+    if (rc == FM_OK && !hmac_key_allowed(keylen))
+        rc = FM_ERR_NOT_APPROVED;
+    if (rc == FM_OK)
+        rc = hmac_state_init((hmac_state *)ctx, alg, (const uint8_t *)key, keylen);
+    if (rc != FM_OK) {
         wipe(ctx, sizeof *ctx);
-        return FM_ERR_ARG;
+        return service_exit(rc, 0);
     }
-    return hmac_state_init((hmac_state *)ctx, alg, (const uint8_t *)key, keylen);
+    return service_exit(FM_OK, (int)((hmac_state *)ctx)->approved);
 }
 
 /* see fipsmod/hmac.h */
 int fm_hmac_update(fm_hmac_ctx *ctx, const void *data, size_t len)
 {
     hmac_state *st = (hmac_state *)ctx;
+    int rc = service_enter();
 
     if (ctx == NULL || (data == NULL && len != 0))
-        return FM_ERR_ARG;
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc != FM_OK) {
+        wipe(ctx, sizeof *ctx);
+        return service_exit(rc, 0);
+    }
     if (st->magic != HMAC_MAGIC)
-        return FM_ERR_CONTEXT;
+        return service_exit(FM_ERR_CONTEXT, 0);
     if (hash_state_room(&st->inner, len) != FM_OK)
-        return FM_ERR_LENGTH;
+        return service_exit(FM_ERR_LENGTH, 0);
     if (len != 0)
         hash_state_absorb(&st->inner, (const uint8_t *)data, len);
-    return FM_OK;
+    return service_exit(FM_OK, (int)st->approved);
 }
 
 /* see fipsmod/hmac.h */
@@ -118,20 +152,27 @@ int fm_hmac_final(fm_hmac_ctx *ctx, uint8_t *tag, size_t taglen)
 {
     hmac_state *st = (hmac_state *)ctx;
     uint8_t mac[FM_HASH_MAX_LEN];
-    int ret;
+    int rc = service_enter();
+    int approved;
 
     if (tag == NULL)
-        return FM_ERR_ARG;
-    ret = ctx == NULL ? FM_ERR_ARG : hmac_check_tag_args(st, taglen);
-    if (ret != FM_OK) {
+        return service_exit(FM_ERR_ARG, 0);
+    if (ctx == NULL)
+        rc = FM_ERR_ARG;
+    else if (rc != FM_OK)
+        wipe(ctx, sizeof *ctx);
+    else
+        rc = hmac_check_tag_args(st, taglen);
+    if (rc != FM_OK) {
         wipe(tag, taglen);
-        return ret;
+        return service_exit(rc, 0);
     }
+    approved = (int)st->approved;
     hmac_state_finish(st, mac);
     wipe(ctx, sizeof *ctx); /* the whole context, not only the state in use */
     copy_bytes(tag, mac, taglen);
     wipe(mac, sizeof mac);
-    return FM_OK;
+    return service_exit(FM_OK, approved);
 }
 
 /* see fipsmod/hmac.h */
@@ -139,20 +180,27 @@ int fm_hmac_verify(fm_hmac_ctx *ctx, const uint8_t *tag, size_t taglen)
 {
     hmac_state *st = (hmac_state *)ctx;
     uint8_t mac[FM_HASH_MAX_LEN];
+    int rc = service_enter();
+    int approved;
     uint32_t eq;
-    int ret;
 
     if (ctx == NULL || tag == NULL)
-        return FM_ERR_ARG;
-    ret = hmac_check_tag_args(st, taglen);
-    if (ret != FM_OK)
-        return ret;
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc != FM_OK) {
+        wipe(ctx, sizeof *ctx);
+        return service_exit(rc, 0);
+    }
+    rc = hmac_check_tag_args(st, taglen);
+    if (rc != FM_OK)
+        return service_exit(rc, 0);
+    approved = (int)st->approved;
     hmac_state_finish(st, mac);
     wipe(ctx, sizeof *ctx); /* the whole context, not only the state in use */
     /* The computed MAC is secret until it matches: compare every byte. */
     eq = ct_memeq_mask(mac, tag, taglen);
     wipe(mac, sizeof mac);
-    return (int)(eq & (uint32_t)FM_OK) | (int)(~eq & (uint32_t)FM_ERR_VERIFY);
+    rc = (int)(eq & (uint32_t)FM_OK) | (int)(~eq & (uint32_t)FM_ERR_VERIFY);
+    return service_exit(rc, approved);
 }
 
 /* see fipsmod/hmac.h */
@@ -169,31 +217,32 @@ int fm_hmac(int alg, const void *key, size_t keylen, const void *data, size_t le
             uint8_t *tag, size_t taglen)
 {
     hmac_state st;
-    int ret;
+    uint8_t mac[FM_HASH_MAX_LEN];
+    int rc = service_enter();
+    int approved;
 
     if (tag == NULL)
-        return FM_ERR_ARG;
-    if ((key == NULL && keylen != 0) || (data == NULL && len != 0)) {
-        wipe(tag, taglen);
-        return FM_ERR_ARG;
-    }
-    ret = hmac_state_init(&st, alg, (const uint8_t *)key, keylen);
-    if (ret == FM_OK)
-        ret = hmac_check_tag_args(&st, taglen);
-    if (ret == FM_OK)
-        ret = hash_state_room(&st.inner, len);
-    if (ret != FM_OK) {
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc == FM_OK && ((key == NULL && keylen != 0) || (data == NULL && len != 0)))
+        rc = FM_ERR_ARG;
+    if (rc == FM_OK && !hmac_key_allowed(keylen))
+        rc = FM_ERR_NOT_APPROVED;
+    if (rc == FM_OK)
+        rc = hmac_state_init(&st, alg, (const uint8_t *)key, keylen);
+    if (rc == FM_OK)
+        rc = hmac_check_tag_args(&st, taglen);
+    if (rc == FM_OK)
+        rc = hash_state_room(&st.inner, len);
+    if (rc != FM_OK) {
         wipe(&st, sizeof st);
         wipe(tag, taglen);
-        return ret;
+        return service_exit(rc, 0);
     }
+    approved = (int)st.approved;
     if (len != 0)
         hash_state_absorb(&st.inner, (const uint8_t *)data, len);
-    {
-        uint8_t mac[FM_HASH_MAX_LEN];
-        hmac_state_finish(&st, mac);
-        copy_bytes(tag, mac, taglen);
-        wipe(mac, sizeof mac);
-    }
-    return FM_OK;
+    hmac_state_finish(&st, mac);
+    copy_bytes(tag, mac, taglen);
+    wipe(mac, sizeof mac);
+    return service_exit(FM_OK, approved);
 }

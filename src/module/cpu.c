@@ -2,8 +2,8 @@
 /*
  * CPU feature detection and the choice of implementation per family.
  *
- * cpuid runs once, from fm_init() (which the library constructor calls);
- * the result is cached. Features that need operating-system support for
+ * cpuid runs once, at power-up (which the library constructor starts);
+ * the result is cached in the module's writable state (glue.h). Features that need operating-system support for
  * wider registers (AVX2, VAES, VPCLMULQDQ, AVX-512) count only when XGETBV
  * shows the OS saves that register state. The enabled set is the detected
  * set masked by the platform's FIPSMOD_CPU setting, and can be narrowed or
@@ -12,16 +12,11 @@
  * values may have implementation-specific layouts).
  */
 #include "internal.h"
-#include "../platform/platform.h"
+#include "glue.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
-
-/* Written once by fm_init; relaxed atomics because any thread may read. */
-static uint32_t cpu_detected_bits;
-static uint32_t cpu_enabled_bits;
-static uint32_t cpu_initialised;
 
 #if defined(__x86_64__) || defined(__i386__)
 static uint64_t read_xcr0(void)
@@ -73,19 +68,29 @@ static uint32_t cpu_detect(void)
 }
 #endif
 
+/* The feature words live in the glue's writable state (glue.h); relaxed
+ * atomics because any thread may read them. cpuid runs once; a second
+ * caller racing the first computes and stores the same values. */
 static void cpu_init_once(void)
 {
-    if (__atomic_load_n(&cpu_initialised, __ATOMIC_ACQUIRE))
+    struct module_vars *v = fm_glue_vars();
+
+    if (__atomic_load_n(&v->cpu_initialised, __ATOMIC_ACQUIRE))
         return;
     uint32_t det = cpu_detect();
-    __atomic_store_n(&cpu_detected_bits, det, __ATOMIC_RELAXED);
-    __atomic_store_n(&cpu_enabled_bits, det & fm_platform_cpu_mask(), __ATOMIC_RELAXED);
-    __atomic_store_n(&cpu_initialised, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&v->cpu_detected, det, __ATOMIC_RELAXED);
+    __atomic_store_n(&v->cpu_enabled, det & fm_glue_cpu_mask(), __ATOMIC_RELAXED);
+    __atomic_store_n(&v->cpu_initialised, 1, __ATOMIC_RELEASE);
 }
 
 static uint32_t cpu_enabled(void)
 {
-    return __atomic_load_n(&cpu_enabled_bits, __ATOMIC_RELAXED);
+    return __atomic_load_n(&fm_glue_vars()->cpu_enabled, __ATOMIC_RELAXED);
+}
+
+static uint32_t cpu_detected(void)
+{
+    return __atomic_load_n(&fm_glue_vars()->cpu_detected, __ATOMIC_RELAXED);
 }
 
 /* Implementation that new contexts of each family get now. */
@@ -112,7 +117,7 @@ static int sha512_impl_now(void)
 int fm_cpu_features(uint32_t *detected, uint32_t *enabled)
 {
     if (detected != NULL)
-        *detected = __atomic_load_n(&cpu_detected_bits, __ATOMIC_RELAXED);
+        *detected = cpu_detected();
     if (enabled != NULL)
         *enabled = cpu_enabled();
     return FM_OK;
@@ -124,9 +129,7 @@ int fm_cpu_set_features(uint32_t mask)
     if (mask & ~FM_CPU_ALL)
         return FM_ERR_ARG;
     cpu_init_once();
-    __atomic_store_n(&cpu_enabled_bits,
-                     __atomic_load_n(&cpu_detected_bits, __ATOMIC_RELAXED) & mask,
-                     __ATOMIC_RELAXED);
+    __atomic_store_n(&fm_glue_vars()->cpu_enabled, cpu_detected() & mask, __ATOMIC_RELAXED);
     return FM_OK;
 }
 

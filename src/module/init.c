@@ -1,19 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Module initialisation and the small informational services: version and
- * error names. The power-up self-tests and the state machine will start
- * from fm_init() as well.
+ * The small informational services that work in every module state:
+ * version and error names. (fm_init is the state machine's, state.c.)
  */
 #include "internal.h"
-
-/* see fipsmod/common.h */
-int fm_init(uint32_t flags)
-{
-    if (flags != 0)
-        return FM_ERR_ARG;
-    cpu_init_once();
-    return FM_OK;
-}
 
 /* see fipsmod/common.h */
 int fm_version(const char **version)
@@ -40,6 +30,7 @@ int fm_error_name(int err, const char **name)
     case FM_ERR_SELFTEST:    *name = "FM_ERR_SELFTEST"; return FM_OK;
     case FM_ERR_INTEGRITY:   *name = "FM_ERR_INTEGRITY"; return FM_OK;
     case FM_ERR_INTERNAL:    *name = "FM_ERR_INTERNAL"; return FM_OK;
+    case FM_ERR_NOT_APPROVED: *name = "FM_ERR_NOT_APPROVED"; return FM_OK;
     default:                 *name = "FM_ERR_UNKNOWN"; return FM_ERR_ARG;
     }
 }

@@ -69,4 +69,11 @@ static void wipe(void *p, size_t n);
 /* Defined in cpu.c: the feature bits dispatch may use now. */
 static uint32_t cpu_enabled(void);
 
+/* Defined in state.c: every cryptographic service begins with
+ * service_enter() (FM_OK only when the module is operational) and returns
+ * through service_exit(rc, approved), which sets the service indicator. */
+static int service_enter(void);
+static int service_exit(int rc, int approved);
+static int module_strict(void);
+
 #endif

@@ -2,11 +2,13 @@
 /*
  * The module boundary as one translation unit.
  *
- * Every source inside the boundary is included here, in dependency order,
- * and compiled once with pinned flags into build/obj/module.o (see the
- * Makefile and module-boundary.md). Being one unit lets every internal
- * function be static: the only external symbols of the module object are
- * the fm_ API it defines and the fm_platform_ functions it calls.
+ * Every source of the hashed range is included here, in dependency order,
+ * and compiled once with pinned flags; the linker script module.lds puts
+ * its code and constants between fm_module_start and fm_module_end, and
+ * the glue (glue.c: writable state, calls out) after them. See the
+ * Makefile and module-boundary.md. Being one unit lets every internal
+ * function be static: this unit defines the fm_ API and calls nothing but
+ * the glue.
  */
 #include "internal.h"
 #include "ct.h"
@@ -23,3 +25,6 @@
 #include "../sha2/hash.c"
 
 #include "../hmac/hmac.c"
+
+#include "selftest.c"
+#include "state.c"

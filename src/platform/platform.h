@@ -1,20 +1,34 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The platform layer: the only code the module calls outside its boundary.
+ * The platform layer: the only code the module calls outside its object.
  * It supplies what a freestanding module cannot get for itself from the
  * operating system. Every function here is hidden (not exported) and named
- * fm_platform_*; the module build rejects calls to anything else.
+ * fm_platform_*; the module build rejects calls to anything else. The
+ * module calls these only from its glue (src/module/glue.c).
  */
 #ifndef FIPSMOD_PLATFORM_H
 #define FIPSMOD_PLATFORM_H
 
 #include <stdint.h>
 
+#define PLATFORM_API __attribute__((visibility("hidden")))
+
 /*
  * The CPU features the environment allows dispatch to use: FM_CPU_ALL
  * normally, FM_CPU_PORTABLE when FIPSMOD_CPU=portable (or any value other
  * than "native", so a misspelling errs on the side of the portable code).
  */
-__attribute__((visibility("hidden"))) uint32_t fm_platform_cpu_mask(void);
+PLATFORM_API uint32_t fm_platform_cpu_mask(void);
+
+/* Microseconds from a monotonic clock (self-test and power-up timing). */
+PLATFORM_API uint64_t fm_platform_now_us(void);
+
+/* Give up the CPU while another thread finishes power-up. */
+PLATFORM_API void fm_platform_yield(void);
+
+#ifdef FM_BREAK_TESTS
+/* Test-only build (make break-tests): the value of FIPSMOD_BREAK, or NULL. */
+PLATFORM_API const char *fm_platform_break_name(void);
+#endif
 
 #endif

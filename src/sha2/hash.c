@@ -228,51 +228,69 @@ int fm_hash_block_len(int alg, size_t *len)
     }
 }
 
+/*
+ * The services below start with service_enter() (state.c): in any state
+ * but OPERATIONAL they refuse with FM_ERR_STATE, zeroing their outputs and
+ * the context. Every SHA-2 digest is an approved service.
+ */
+
 /* see fipsmod/sha2.h */
 int fm_hash_init(fm_hash_ctx *ctx, int alg)
 {
+    int rc = service_enter();
+
     if (ctx == NULL)
-        return FM_ERR_ARG;
-    return hash_state_init((hash_state *)ctx, alg);
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc != FM_OK) {
+        wipe(ctx, sizeof *ctx);
+        return service_exit(rc, 0);
+    }
+    return service_exit(hash_state_init((hash_state *)ctx, alg), 1);
 }
 
 /* see fipsmod/sha2.h */
 int fm_hash_update(fm_hash_ctx *ctx, const void *data, size_t len)
 {
     hash_state *st = (hash_state *)ctx;
+    int rc = service_enter();
 
     if (ctx == NULL || (data == NULL && len != 0))
-        return FM_ERR_ARG;
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc != FM_OK) {
+        wipe(ctx, sizeof *ctx);
+        return service_exit(rc, 0);
+    }
     if (st->magic != HASH_MAGIC)
-        return FM_ERR_CONTEXT;
+        return service_exit(FM_ERR_CONTEXT, 0);
     if (hash_state_room(st, len) != FM_OK)
-        return FM_ERR_LENGTH;
+        return service_exit(FM_ERR_LENGTH, 0);
     if (len != 0)
         hash_state_absorb(st, (const uint8_t *)data, len);
-    return FM_OK;
+    return service_exit(FM_OK, 1);
 }
 
 /* see fipsmod/sha2.h */
 int fm_hash_final(fm_hash_ctx *ctx, uint8_t *out, size_t outlen)
 {
     hash_state *st = (hash_state *)ctx;
+    int rc = service_enter();
 
     if (out == NULL)
-        return FM_ERR_ARG;
-    if (ctx == NULL) {
+        return service_exit(FM_ERR_ARG, 0);
+    if (ctx == NULL)
+        rc = FM_ERR_ARG;
+    else if (rc != FM_OK)
+        wipe(ctx, sizeof *ctx);
+    else if (st->magic != HASH_MAGIC)
+        rc = FM_ERR_CONTEXT;
+    else if (outlen < st->outlen)
+        rc = FM_ERR_LENGTH;
+    if (rc != FM_OK) {
         wipe(out, outlen);
-        return FM_ERR_ARG;
-    }
-    if (st->magic != HASH_MAGIC) {
-        wipe(out, outlen);
-        return FM_ERR_CONTEXT;
-    }
-    if (outlen < st->outlen) {
-        wipe(out, outlen);
-        return FM_ERR_LENGTH;
+        return service_exit(rc, 0);
     }
     hash_state_finish(st, out);
-    return FM_OK;
+    return service_exit(FM_OK, 1);
 }
 
 /* see fipsmod/sha2.h */
@@ -288,26 +306,25 @@ int fm_hash_wipe(fm_hash_ctx *ctx)
 int fm_hash(int alg, const void *data, size_t len, uint8_t *out, size_t outlen)
 {
     hash_state st;
-    int ret;
+    int rc = service_enter();
 
     if (out == NULL)
-        return FM_ERR_ARG;
-    if (data == NULL && len != 0) {
-        wipe(out, outlen);
-        return FM_ERR_ARG;
-    }
-    ret = hash_state_init(&st, alg);
-    if (ret == FM_OK && outlen < st.outlen)
-        ret = FM_ERR_LENGTH;
-    if (ret == FM_OK)
-        ret = hash_state_room(&st, len);
-    if (ret != FM_OK) {
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc == FM_OK && data == NULL && len != 0)
+        rc = FM_ERR_ARG;
+    if (rc == FM_OK)
+        rc = hash_state_init(&st, alg);
+    if (rc == FM_OK && outlen < st.outlen)
+        rc = FM_ERR_LENGTH;
+    if (rc == FM_OK)
+        rc = hash_state_room(&st, len);
+    if (rc != FM_OK) {
         wipe(&st, sizeof st);
         wipe(out, outlen);
-        return ret;
+        return service_exit(rc, 0);
     }
     if (len != 0)
         hash_state_absorb(&st, (const uint8_t *)data, len);
     hash_state_finish(&st, out);
-    return FM_OK;
+    return service_exit(FM_OK, 1);
 }

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The interface between the hashed part of the module (module.c and what
+ * it includes) and the glue (glue.c) that the linker script places after
+ * fm_module_end, outside the range the integrity test covers.
+ *
+ * Everything whose bytes or address depend on the final link lives in the
+ * glue: the module's writable state (one struct in .bss), the per-thread
+ * service indicator (TLS), the expected integrity value (patched into the
+ * object after the build), and the calls out to the platform layer. The
+ * hashed code reaches them only through these functions, with direct
+ * PC-relative calls within one section, so its own bytes never change from
+ * one link to another.
+ */
+#ifndef FIPSMOD_MODULE_GLUE_H
+#define FIPSMOD_MODULE_GLUE_H
+
+#include <stdint.h>
+
+#define GLUE_API __attribute__((visibility("hidden")))
+
+/* Largest number of self-tests the state table has room for. */
+#define MODULE_MAX_SELFTESTS 32
+
+/* The module's writable state. Every field is accessed with __atomic
+ * builtins or under the power-up/self-test lock (`lock`). */
+struct module_vars {
+    uint32_t state;             /* FM_STATE_* */
+    uint32_t flags;             /* FM_INIT_* */
+    uint32_t lock;              /* 0 free, 1 held: serialises self-test runs */
+    int32_t error;              /* FM_ERR_* that caused ERROR, else 0 */
+    int32_t failed_test;        /* index of the failed self-test, or -1 */
+    int32_t failed_reason;      /* REASON_* of selftest.c */
+    uint32_t cpu_initialised;
+    uint32_t cpu_detected;
+    uint32_t cpu_enabled;
+    uint64_t power_up_us;
+    uint8_t test_result[MODULE_MAX_SELFTESTS]; /* FM_SELFTEST_* */
+    uint64_t test_us[MODULE_MAX_SELFTESTS];
+};
+
+GLUE_API struct module_vars *fm_glue_vars(void);
+GLUE_API int32_t *fm_glue_indicator(void);        /* this thread's indicator */
+GLUE_API const uint8_t *fm_glue_expected_hmac(void); /* 32 bytes */
+GLUE_API uint32_t fm_glue_cpu_mask(void);
+GLUE_API uint64_t fm_glue_now_us(void);
+GLUE_API void fm_glue_yield(void);
+#ifdef FM_BREAK_TESTS
+/* Test-only build: the self-test named by FIPSMOD_BREAK, or NULL. */
+GLUE_API const char *fm_glue_break_name(void);
+#endif
+
+/* The bounds of the hashed range, defined by src/module/module.lds. */
+extern const uint8_t fm_module_start[] __attribute__((visibility("hidden")));
+extern const uint8_t fm_module_end[] __attribute__((visibility("hidden")));
+
+/* What the placeholder holds until the injector replaces it (32 bytes). */
+#define GLUE_HMAC_PLACEHOLDER "fipsmod: integrity not injected."
+
+#endif

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The module state machine (FIPS 140-3 section 7.11, ISO/IEC 19790 7.11):
+ * UNINITIALISED -> SELF_TEST -> OPERATIONAL, with any self-test failure
+ * latching ERROR for the life of the process. Also the status services and
+ * the per-thread approved-service indicator (fipsmod/module.h).
+ *
+ * Power-up runs once: the first caller (the library constructor, fm_init,
+ * or the first service) moves UNINITIALISED to SELF_TEST with a
+ * compare-and-swap and runs the tests; any other thread waits until the
+ * state leaves SELF_TEST. Every cryptographic service starts with
+ * service_enter(), which powers up when needed and refuses unless the
+ * state is OPERATIONAL, and ends with service_exit(), which records in the
+ * indicator whether it succeeded as an approved service.
+ */
+#include "internal.h"
+#include "glue.h"
+
+static uint32_t module_state_now(void)
+{
+    return __atomic_load_n(&fm_glue_vars()->state, __ATOMIC_ACQUIRE);
+}
+
+/* The lock serialises self-test runs (power-up and fm_selftest). */
+static void module_lock(void)
+{
+    uint32_t *l = &fm_glue_vars()->lock;
+    uint32_t free_ = 0;
+
+    while (!__atomic_compare_exchange_n(l, &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+        free_ = 0;
+        fm_glue_yield();
+    }
+}
+
+static void module_unlock(void)
+{
+    __atomic_store_n(&fm_glue_vars()->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* Latch ERROR. The module holds no keys of its own yet (the self-tests
+ * wipe theirs before returning), so there is nothing more to zeroise. */
+static void module_enter_error(int err, int test)
+{
+    struct module_vars *v = fm_glue_vars();
+
+    v->error = err;
+    v->failed_test = test;
+    __atomic_store_n(&v->state, FM_STATE_ERROR, __ATOMIC_RELEASE);
+}
+
+/* Run the self-tests in order; the first failure stops the run. Holds the
+ * lock. Returns FM_OK or the failing test's error. */
+static int selftest_run_all(void)
+{
+    struct module_vars *v = fm_glue_vars();
+
+    for (int i = 0; i < SELFTEST_COUNT; i++) {
+        uint64_t t0 = fm_glue_now_us();
+        int reason;
+        int rc = selftest_run(i, &reason);
+
+        v->test_us[i] = fm_glue_now_us() - t0;
+        v->test_result[i] = rc == FM_OK ? FM_SELFTEST_PASS : FM_SELFTEST_FAIL;
+        if (rc != FM_OK) {
+            v->failed_reason = reason;
+            module_enter_error(rc, i);
+            return rc;
+        }
+    }
+    return FM_OK;
+}
+
+/* Power-up, run by the thread that won the UNINITIALISED -> SELF_TEST swap. */
+static void module_power_up(void)
+{
+    struct module_vars *v = fm_glue_vars();
+    uint64_t t0 = fm_glue_now_us();
+
+    module_lock();
+    v->failed_test = -1;
+    cpu_init_once();
+    int rc = selftest_run_all();
+    v->power_up_us = fm_glue_now_us() - t0;
+    if (rc == FM_OK)
+        __atomic_store_n(&v->state, FM_STATE_OPERATIONAL, __ATOMIC_RELEASE);
+    module_unlock();
+}
+
+/* FM_OK once the module is OPERATIONAL (powering it up if nobody has),
+ * FM_ERR_STATE otherwise. */
+static int module_ready(void)
+{
+    uint32_t s = module_state_now();
+
+    if (s == FM_STATE_OPERATIONAL)
+        return FM_OK;
+    if (s == FM_STATE_UNINITIALISED) {
+        uint32_t expect = FM_STATE_UNINITIALISED;
+        if (__atomic_compare_exchange_n(&fm_glue_vars()->state, &expect, FM_STATE_SELF_TEST, 0,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            module_power_up();
+    }
+    while ((s = module_state_now()) == FM_STATE_SELF_TEST)
+        fm_glue_yield();
+    return s == FM_STATE_OPERATIONAL ? FM_OK : FM_ERR_STATE;
+}
+
+/* First call of every cryptographic service. */
+static int service_enter(void)
+{
+    *fm_glue_indicator() = 0;
+    return module_ready();
+}
+
+/* Last call of every cryptographic service: records the indicator. */
+static int service_exit(int rc, int approved)
+{
+    *fm_glue_indicator() = rc == FM_OK && approved;
+    return rc;
+}
+
+/* Strict mode refuses services that are not approved. */
+static int module_strict(void)
+{
+    return (__atomic_load_n(&fm_glue_vars()->flags, __ATOMIC_RELAXED) & FM_INIT_STRICT) != 0;
+}
+
+/* see fipsmod/common.h */
+int fm_init(uint32_t flags)
+{
+    struct module_vars *v = fm_glue_vars();
+
+    if (flags & ~FM_INIT_STRICT)
+        return FM_ERR_ARG;
+    __atomic_fetch_or(&v->flags, flags, __ATOMIC_RELAXED);
+    if (module_ready() == FM_OK)
+        return FM_OK;
+    return v->error != FM_OK ? v->error : FM_ERR_STATE;
+}
+
+/* see fipsmod/module.h */
+int fm_selftest(void)
+{
+    int rc = module_ready();
+
+    if (rc != FM_OK)
+        return rc;
+    /* The state stays OPERATIONAL while the tests run, so other threads'
+     * services are not interrupted; a failure latches ERROR. */
+    module_lock();
+    rc = selftest_run_all();
+    module_unlock();
+    return rc;
+}
+
+/* see fipsmod/module.h */
+int fm_module_state(int *state)
+{
+    if (state == NULL)
+        return FM_ERR_ARG;
+    *state = (int)module_state_now();
+    return FM_OK;
+}
+
+/* see fipsmod/module.h */
+int fm_module_status_get(fm_module_status *st)
+{
+    struct module_vars *v = fm_glue_vars();
+    const uint8_t *hmac = fm_glue_expected_hmac();
+
+    if (st == NULL)
+        return FM_ERR_ARG;
+    st->state = (int)module_state_now();
+    st->error = st->state == FM_STATE_ERROR ? v->error : FM_OK;
+    st->failed_test = st->state == FM_STATE_ERROR && v->failed_test >= 0
+                          ? selftest_name(v->failed_test) : NULL;
+    st->reason = st->state == FM_STATE_ERROR ? selftest_reason_text(v->failed_reason) : "";
+    st->flags = __atomic_load_n(&v->flags, __ATOMIC_RELAXED);
+    copy_bytes(st->module_hmac, hmac, FM_MODULE_HMAC_LEN);
+    st->module_size = integrity_range_len();
+    st->power_up_us = v->power_up_us;
+#if defined(__SANITIZE_ADDRESS__)
+    st->integrity_skipped = 1;
+#else
+    st->integrity_skipped = 0;
+#endif
+    return FM_OK;
+}
+
+/* see fipsmod/module.h */
+int fm_selftest_count(size_t *n)
+{
+    if (n == NULL)
+        return FM_ERR_ARG;
+    *n = SELFTEST_COUNT;
+    return FM_OK;
+}
+
+/* see fipsmod/module.h */
+int fm_selftest_get(size_t i, fm_selftest_result *r)
+{
+    struct module_vars *v = fm_glue_vars();
+
+    if (r == NULL || i >= SELFTEST_COUNT)
+        return FM_ERR_ARG;
+    r->name = selftest_name((int)i);
+    r->result = v->test_result[i];
+    r->us = v->test_us[i];
+    return FM_OK;
+}
+
+/* see fipsmod/module.h */
+int fm_service_approved(int *approved)
+{
+    if (approved == NULL)
+        return FM_ERR_ARG;
+    *approved = *fm_glue_indicator();
+    return FM_OK;
+}
