@@ -99,7 +99,8 @@ endef
 
 $(eval $(call module_variant,$(BUILD),))
 $(eval $(call module_variant,$(BUILD)/break,-DFM_BREAK_TESTS))
-$(eval $(call module_variant,$(BUILD)/ctgrind,-DFM_CTGRIND -isystem $(BUILD)/ctgrind/inc))
+# (-gdwarf-4: valgrind 3.19 cannot read Clang 14's default DWARF 5.)
+$(eval $(call module_variant,$(BUILD)/ctgrind,-DFM_CTGRIND -isystem $(BUILD)/ctgrind/inc -gdwarf-4))
 
 # The ctgrind variant reaches valgrind's client-request header (and nothing
 # else of /usr/include) through this link.

@@ -1,0 +1,704 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `make ctgrind`: the constant-time check of every secret-handling service,
+ * run under valgrind memcheck (see fipsmod/ctgrind.h for the technique).
+ *
+ * The driver marks keys, messages and expected tags secret with FM_SECRET,
+ * calls the services, and marks the outputs public with FM_PUBLIC before it
+ * looks at them. Memcheck then reports any branch, conditional move or
+ * address inside the module that depends on a secret. Lengths, algorithm
+ * identifiers and return codes are public by contract; the only output the
+ * module computes from a secret and the driver branches on is the result
+ * of a tag check, which it makes public first (on a copy).
+ *
+ * Every case (one algorithm on one implementation) runs on every
+ * implementation that fm_cpu_set_features() can reach on this CPU as
+ * valgrind presents it. The implementations of a family are discovered by
+ * trying every subset of the detected feature bits, so a new implementation
+ * is checked without a change here; the table known_impls only serves to
+ * explain why an implementation was not reachable (valgrind 3.19 hides the
+ * CPU features it cannot emulate, e.g. SHA-NI and AVX-512, from cpuid). A
+ * case passes when it raised no memcheck error (VALGRIND_COUNT_ERRORS before
+ * and after) and its public outputs are right: one-shot, streaming and
+ * copied contexts agree, verification accepts the right tag and rejects a
+ * wrong one, and every implementation gives the bytes the first one gave.
+ *
+ * Every family of fipsmod/cpu.h must have a case here: a family without
+ * one fails the run, so a new secret-handling service cannot be forgotten.
+ *
+ * Built with -DCTGRIND_SELFCHECK, the driver instead runs deliberately leaky
+ * code and checks that memcheck catches each leak: the proof that a clean
+ * run means something (`make ctgrind-selfcheck`).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fipsmod/fipsmod.h"
+#include "fipsmod/ctgrind.h"
+
+#ifndef FM_CTGRIND
+#error "build with -DFM_CTGRIND: without it FM_SECRET does nothing and the run proves nothing"
+#endif
+
+/* ---- public outputs of a case, compared across implementations ---------- */
+
+typedef struct {
+    uint8_t *p;
+    size_t len, cap;
+} transcript;
+
+/* Deterministic bytes (xorshift64); the values are public until marked. */
+static void fill(uint8_t *p, size_t n, uint64_t seed)
+{
+    uint64_t x = seed * 0x9e3779b97f4a7c15u + 0x2545f4914f6cdd1du;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        p[i] = (uint8_t)(x >> 24);
+    }
+}
+
+#ifndef CTGRIND_SELFCHECK
+
+static void transcript_add(transcript *t, const uint8_t *p, size_t n)
+{
+    if (t->len + n > t->cap) {
+        size_t cap = t->cap ? t->cap : 1024;
+        while (cap < t->len + n)
+            cap *= 2;
+        uint8_t *q = realloc(t->p, cap);
+        if (q == NULL) {
+            fprintf(stderr, "ctgrind: out of memory\n");
+            exit(2);
+        }
+        t->p = q;
+        t->cap = cap;
+    }
+    memcpy(t->p + t->len, p, n);
+    t->len += n;
+}
+
+/* Chunk sizes for streaming: odd sizes, whole blocks and more than a block,
+ * so both the buffered path and the direct multi-block path run. */
+static const size_t chunks[] = { 1, 3, 64, 7, 128, 13, 200, 31 };
+#define NCHUNKS (sizeof chunks / sizeof chunks[0])
+
+/* 1 (and a line saying what) when a public output of the case is wrong. */
+static int check(int ok, const char *alg, const char *what, size_t a, size_t b)
+{
+    if (!ok)
+        printf("    %s: %s (lengths %zu, %zu)\n", alg, what, a, b);
+    return ok ? 0 : 1;
+}
+
+/* ---- SHA-2 ----------------------------------------------------------------- */
+
+/* Around every padding boundary of both block sizes, plus multi-block. */
+static const size_t hash_lens[] = {
+    0, 1, 3, 55, 56, 63, 64, 65, 111, 112, 119, 127, 128, 129, 191, 255, 256, 1000,
+};
+
+/* Message secret; lengths public. One-shot, streaming in uneven chunks,
+ * and a context copied after a prefix must all give the same digest. */
+static int run_hash(const char *name, int alg, transcript *t)
+{
+    static uint8_t msg[1000];
+    uint8_t md1[FM_HASH_MAX_LEN], md2[FM_HASH_MAX_LEN], md3[FM_HASH_MAX_LEN];
+    size_t dlen;
+    int fails = 0;
+
+    if (fm_hash_digest_len(alg, &dlen) != FM_OK)
+        return check(0, name, "fm_hash_digest_len failed", 0, 0);
+    for (size_t i = 0; i < sizeof hash_lens / sizeof hash_lens[0]; i++) {
+        size_t len = hash_lens[i], half = len / 2;
+        fm_hash_ctx c, copy;
+        int rc;
+
+        fill(msg, len, (uint64_t)alg << 32 | len);
+        FM_SECRET(msg, len);
+
+        rc = fm_hash(alg, msg, len, md1, sizeof md1);
+        fails += check(rc == FM_OK, name, "fm_hash failed", len, 0);
+
+        rc = fm_hash_init(&c, alg);
+        for (size_t off = 0, k = i; rc == FM_OK && off < half; k++) {
+            size_t n = chunks[k % NCHUNKS] < half - off ? chunks[k % NCHUNKS] : half - off;
+            rc = fm_hash_update(&c, msg + off, n);
+            off += n;
+        }
+        copy = c; /* a context holding a secret prefix, copied by assignment */
+        for (size_t off = half, k = i; rc == FM_OK && off < len; k += 3) {
+            size_t n = chunks[k % NCHUNKS] < len - off ? chunks[k % NCHUNKS] : len - off;
+            rc = fm_hash_update(&c, msg + off, n);
+            off += n;
+        }
+        if (rc == FM_OK)
+            rc = fm_hash_final(&c, md2, sizeof md2);
+        fails += check(rc == FM_OK, name, "streaming failed", len, 0);
+        rc = fm_hash_update(&copy, msg + half, len - half);
+        if (rc == FM_OK)
+            rc = fm_hash_final(&copy, md3, sizeof md3);
+        fails += check(rc == FM_OK, name, "copied context failed", len, half);
+
+        FM_PUBLIC(md1, dlen);
+        FM_PUBLIC(md2, dlen);
+        FM_PUBLIC(md3, dlen);
+        fails += check(memcmp(md1, md2, dlen) == 0, name, "streaming != one-shot", len, 0);
+        fails += check(memcmp(md1, md3, dlen) == 0, name, "copied context != one-shot", len, half);
+        transcript_add(t, md1, dlen);
+    }
+    return fails;
+}
+
+static int run_sha224(transcript *t) { return run_hash("SHA-224", FM_SHA224, t); }
+static int run_sha256(transcript *t) { return run_hash("SHA-256", FM_SHA256, t); }
+static int run_sha384(transcript *t) { return run_hash("SHA-384", FM_SHA384, t); }
+static int run_sha512(transcript *t) { return run_hash("SHA-512", FM_SHA512, t); }
+static int run_sha512_224(transcript *t) { return run_hash("SHA-512/224", FM_SHA512_224, t); }
+static int run_sha512_256(transcript *t) { return run_hash("SHA-512/256", FM_SHA512_256, t); }
+
+/* ---- HMAC ------------------------------------------------------------------ */
+
+static const size_t hmac_msg_lens[] = { 0, 1, 64, 129, 300 };
+
+/* Verify `tag` (secret) of length taglen against key/msg; the result is
+ * public by design, so it is made public on a copy before the test. */
+static int hmac_verify_public(int alg, const uint8_t *key, size_t keylen,
+                              const uint8_t *msg, size_t len,
+                              const uint8_t *tag, size_t taglen)
+{
+    fm_hmac_ctx c;
+    int rc = fm_hmac_init(&c, alg, key, keylen);
+    if (rc == FM_OK)
+        rc = fm_hmac_update(&c, msg, len);
+    if (rc != FM_OK)
+        return rc;
+    int result = fm_hmac_verify(&c, tag, taglen);
+    int pub = result;
+    FM_PUBLIC(&pub, sizeof pub);
+    return pub;
+}
+
+/*
+ * Key and message secret; keys shorter than, equal to and longer than the
+ * block (the last are hashed first). One-shot, streaming, a keyed context
+ * copied for a second message, a truncated tag, and fm_hmac_verify with a
+ * secret tag, right and wrong.
+ */
+static int run_hmac(const char *name, int alg, transcript *t)
+{
+    static uint8_t key[300], msg[300];
+    uint8_t tag1[FM_HASH_MAX_LEN], tag2[FM_HASH_MAX_LEN], tag3[FM_HASH_MAX_LEN];
+    uint8_t expect[FM_HASH_MAX_LEN];
+    size_t dlen, bl;
+    int fails = 0;
+
+    if (fm_hash_digest_len(alg, &dlen) != FM_OK || fm_hash_block_len(alg, &bl) != FM_OK)
+        return check(0, name, "unknown algorithm", 0, 0);
+    const size_t key_lens[] = { 16, 32, bl - 1, bl, bl + 1, 2 * bl + 3 };
+    const size_t trunc = 16 < dlen ? 16 : dlen;
+
+    for (size_t ki = 0; ki < sizeof key_lens / sizeof key_lens[0]; ki++) {
+        size_t keylen = key_lens[ki];
+        for (size_t mi = 0; mi < sizeof hmac_msg_lens / sizeof hmac_msg_lens[0]; mi++) {
+            size_t len = hmac_msg_lens[mi];
+            fm_hmac_ctx c, keyed;
+            int rc;
+
+            fill(key, keylen, 0x4b00000000u | (uint64_t)alg << 16 | keylen);
+            fill(msg, len, 0x4d00000000u | (uint64_t)alg << 16 | len);
+            FM_SECRET(key, keylen);
+            FM_SECRET(msg, len);
+
+            rc = fm_hmac(alg, key, keylen, msg, len, tag1, dlen);
+            fails += check(rc == FM_OK, name, "fm_hmac failed", keylen, len);
+
+            rc = fm_hmac_init(&c, alg, key, keylen);
+            keyed = c; /* keyed context copied by assignment */
+            for (size_t off = 0, k = mi; rc == FM_OK && off < len; k++) {
+                size_t n = chunks[k % NCHUNKS] < len - off ? chunks[k % NCHUNKS] : len - off;
+                rc = fm_hmac_update(&c, msg + off, n);
+                off += n;
+            }
+            if (rc == FM_OK)
+                rc = fm_hmac_final(&c, tag2, dlen);
+            fails += check(rc == FM_OK, name, "streaming failed", keylen, len);
+
+            rc = fm_hmac_update(&keyed, msg, len);
+            if (rc == FM_OK)
+                rc = fm_hmac_final(&keyed, tag3, trunc);
+            fails += check(rc == FM_OK, name, "keyed copy / truncated tag failed", keylen, len);
+
+            /* The tag to verify is a secret too (a stored MAC, say). */
+            memcpy(expect, tag1, dlen);
+            FM_SECRET(expect, dlen);
+            rc = hmac_verify_public(alg, key, keylen, msg, len, expect, dlen);
+            fails += check(rc == FM_OK, name, "verify rejected the right tag", keylen, len);
+            rc = hmac_verify_public(alg, key, keylen, msg, len, expect, trunc);
+            fails += check(rc == FM_OK, name, "verify rejected the truncated tag", keylen, len);
+            expect[dlen - 1] ^= 0x01; /* last byte: a compare must not stop early */
+            rc = hmac_verify_public(alg, key, keylen, msg, len, expect, dlen);
+            fails += check(rc == FM_ERR_VERIFY, name, "verify accepted a wrong tag", keylen, len);
+            expect[dlen - 1] ^= 0x01;
+            expect[0] ^= 0x80;
+            rc = hmac_verify_public(alg, key, keylen, msg, len, expect, trunc);
+            fails += check(rc == FM_ERR_VERIFY, name, "verify accepted a wrong truncated tag",
+                           keylen, len);
+
+            FM_PUBLIC(tag1, dlen);
+            FM_PUBLIC(tag2, dlen);
+            FM_PUBLIC(tag3, trunc);
+            fails += check(memcmp(tag1, tag2, dlen) == 0, name, "streaming != one-shot", keylen, len);
+            fails += check(memcmp(tag1, tag3, trunc) == 0, name, "keyed copy != one-shot", keylen, len);
+            transcript_add(t, tag1, dlen);
+        }
+    }
+    return fails;
+}
+
+static int run_hmac_sha224(transcript *t) { return run_hmac("HMAC-SHA-224", FM_SHA224, t); }
+static int run_hmac_sha256(transcript *t) { return run_hmac("HMAC-SHA-256", FM_SHA256, t); }
+static int run_hmac_sha384(transcript *t) { return run_hmac("HMAC-SHA-384", FM_SHA384, t); }
+static int run_hmac_sha512(transcript *t) { return run_hmac("HMAC-SHA-512", FM_SHA512, t); }
+static int run_hmac_sha512_224(transcript *t) { return run_hmac("HMAC-SHA-512/224", FM_SHA512_224, t); }
+static int run_hmac_sha512_256(transcript *t) { return run_hmac("HMAC-SHA-512/256", FM_SHA512_256, t); }
+
+#else /* CTGRIND_SELFCHECK */
+
+/* ---- deliberate leaks: each must raise memcheck errors --------------------- */
+
+static volatile unsigned leak_sink;
+
+__attribute__((noinline)) static void leak_touch(void)
+{
+    leak_sink++;
+}
+
+/* Branch on a secret key byte. */
+static int run_leak_branch(transcript *t)
+{
+    uint8_t key[16];
+    (void)t;
+    fill(key, sizeof key, 1);
+    FM_SECRET(key, sizeof key);
+    for (size_t i = 0; i < sizeof key; i++)
+        if (key[i] & 1)
+            leak_touch();
+    return 0;
+}
+
+/* Table lookup indexed by a secret byte (the cache-timing leak of a
+ * table-driven cipher). */
+static int run_leak_index(transcript *t)
+{
+    static volatile uint8_t table[256];
+    uint8_t key[16];
+    unsigned acc = 0;
+    (void)t;
+    fill(key, sizeof key, 2);
+    FM_SECRET(key, sizeof key);
+    for (size_t i = 0; i < sizeof key; i++)
+        acc += table[key[i]];
+    leak_sink = acc;
+    return 0;
+}
+
+/* A tag compare that stops at the first difference. */
+static int run_leak_early_exit(transcript *t)
+{
+    uint8_t mac[32], tag[32];
+    size_t i;
+    (void)t;
+    fill(mac, sizeof mac, 3);
+    memcpy(tag, mac, sizeof tag);
+    tag[5] ^= 1;
+    FM_SECRET(tag, sizeof tag);
+    for (i = 0; i < sizeof mac; i++)
+        if (mac[i] != tag[i])
+            break;
+    leak_sink = (unsigned)i;
+    return 0;
+}
+
+/* Misuse inside the library: lengths are public by contract, so a secret
+ * length makes fm_hash's loops depend on a secret; this shows that leaks
+ * in module code, not just in the driver, are reported. */
+static int run_leak_in_module(transcript *t)
+{
+    uint8_t msg[300], md[FM_HASH_MAX_LEN];
+    volatile size_t len = 200;
+    (void)t;
+    fill(msg, sizeof msg, 4);
+    FM_SECRET((void *)&len, sizeof len);
+    (void)fm_hash(FM_SHA512, msg, len, md, sizeof md);
+    FM_PUBLIC(md, sizeof md);
+    leak_sink = md[0];
+    return 0;
+}
+
+#endif /* CTGRIND_SELFCHECK */
+
+/* ---- cases ------------------------------------------------------------------- */
+
+/* family: the fipsmod/cpu.h family whose implementations the case runs on,
+ * or 0 for a service without run-time dispatch (run once). */
+typedef struct {
+    const char *alg;
+    int family;
+    int (*run)(transcript *t);
+} ct_case;
+
+static const ct_case cases[] = {
+#ifndef CTGRIND_SELFCHECK
+    { "SHA-224", FM_FAMILY_SHA256, run_sha224 },
+    { "SHA-256", FM_FAMILY_SHA256, run_sha256 },
+    { "SHA-384", FM_FAMILY_SHA512, run_sha384 },
+    { "SHA-512", FM_FAMILY_SHA512, run_sha512 },
+    { "SHA-512/224", FM_FAMILY_SHA512, run_sha512_224 },
+    { "SHA-512/256", FM_FAMILY_SHA512, run_sha512_256 },
+    { "HMAC-SHA-224", FM_FAMILY_SHA256, run_hmac_sha224 },
+    { "HMAC-SHA-256", FM_FAMILY_SHA256, run_hmac_sha256 },
+    { "HMAC-SHA-384", FM_FAMILY_SHA512, run_hmac_sha384 },
+    { "HMAC-SHA-512", FM_FAMILY_SHA512, run_hmac_sha512 },
+    { "HMAC-SHA-512/224", FM_FAMILY_SHA512, run_hmac_sha512_224 },
+    { "HMAC-SHA-512/256", FM_FAMILY_SHA512, run_hmac_sha512_256 },
+#else
+    { "leak: branch on a secret byte", 0, run_leak_branch },
+    { "leak: table index by a secret byte", 0, run_leak_index },
+    { "leak: early-exit compare of a secret tag", 0, run_leak_early_exit },
+    { "leak: secret length into fm_hash (module code)", 0, run_leak_in_module },
+#endif
+};
+#define NCASES (sizeof cases / sizeof cases[0])
+
+/* ---- implementations ----------------------------------------------------------- */
+
+static const struct {
+    int family;
+    const char *label;
+} families[] = {
+    { FM_FAMILY_SHA256, "sha256" },
+    { FM_FAMILY_SHA512, "sha512" },
+};
+
+static const char *family_label(int family)
+{
+    static char buf[32];
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+        if (families[i].family == family)
+            return families[i].label;
+    snprintf(buf, sizeof buf, "family %d", family);
+    return buf;
+}
+
+/* The implementations cpu.c offers and the features each needs; used only
+ * to explain why one was not reachable (discovery does not depend on it). */
+static const struct {
+    int family;
+    const char *name;
+    uint32_t needs;
+} known_impls[] = {
+    { FM_FAMILY_SHA256, "shani", FM_CPU_SHANI | FM_CPU_SSE41 | FM_CPU_SSSE3 },
+    { FM_FAMILY_SHA512, "avx2", FM_CPU_AVX2 | FM_CPU_BMI2 },
+    { FM_FAMILY_SHA512, "avx512", FM_CPU_AVX2 | FM_CPU_BMI2 | FM_CPU_AVX512 },
+};
+
+/* Feature bits: the name printed and the /proc/cpuinfo flags behind it. */
+static const struct {
+    uint32_t bit;
+    const char *name;
+    const char *flags[3];
+} features[] = {
+    { FM_CPU_SSSE3, "ssse3", { "ssse3" } },
+    { FM_CPU_SSE41, "sse4.1", { "sse4_1" } },
+    { FM_CPU_AVX2, "avx2", { "avx2" } },
+    { FM_CPU_BMI2, "bmi1+bmi2", { "bmi1", "bmi2" } },
+    { FM_CPU_ADX, "adx", { "adx" } },
+    { FM_CPU_AESNI, "aesni", { "aes" } },
+    { FM_CPU_PCLMUL, "pclmul", { "pclmulqdq" } },
+    { FM_CPU_VAES, "vaes", { "vaes" } },
+    { FM_CPU_VPCLMUL, "vpclmul", { "vpclmulqdq" } },
+    { FM_CPU_SHANI, "sha-ni", { "sha_ni" } },
+    { FM_CPU_AVX512, "avx512f/vl/bw", { "avx512f", "avx512vl", "avx512bw" } },
+};
+#define NFEATURES (sizeof features / sizeof features[0])
+
+/* Feature bits of the real CPU, from the kernel (valgrind does not emulate
+ * /proc/cpuinfo). Returns 0 when unknown (*known = 0). */
+static uint32_t host_features(int *known)
+{
+    static char line[8192];
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    uint32_t bits = 0;
+
+    *known = 0;
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "flags", 5) != 0)
+            continue;
+        *known = 1;
+        for (size_t i = 0; i < NFEATURES; i++) {
+            int all = 1;
+            for (size_t j = 0; j < 3 && features[i].flags[j] != NULL; j++) {
+                char want[40];
+                snprintf(want, sizeof want, " %s", features[i].flags[j]);
+                const char *p = line;
+                int found = 0;
+                size_t wl = strlen(want);
+                while ((p = strstr(p, want)) != NULL) {
+                    if (p[wl] == ' ' || p[wl] == '\n' || p[wl] == '\0') {
+                        found = 1;
+                        break;
+                    }
+                    p += wl;
+                }
+                all &= found;
+            }
+            if (all)
+                bits |= features[i].bit;
+        }
+        break;
+    }
+    fclose(f);
+    return bits;
+}
+
+static void print_features(const char *prefix, uint32_t bits)
+{
+    printf("%s", prefix);
+    if (bits == 0)
+        printf(" (none)");
+    for (size_t i = 0; i < NFEATURES; i++)
+        if (bits & features[i].bit)
+            printf(" %s", features[i].name);
+    printf("\n");
+}
+
+static int popcount(uint32_t x)
+{
+    int n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+#define MAX_IMPLS 16
+
+typedef struct {
+    const char *name;
+    uint32_t mask; /* the largest feature mask that selects it */
+} impl_choice;
+
+/* Every implementation of `family` that some subset of the detected
+ * features selects, "portable" (mask 0) first, then by mask size. */
+static size_t discover(int family, uint32_t detected, impl_choice *out)
+{
+    size_t n = 0;
+    uint32_t m = detected;
+
+    for (;;) {
+        const char *name = NULL;
+        if (fm_cpu_set_features(m) == FM_OK && fm_impl_name(family, &name) == FM_OK) {
+            size_t i;
+            for (i = 0; i < n; i++)
+                if (strcmp(out[i].name, name) == 0)
+                    break;
+            if (i == n && n < MAX_IMPLS) {
+                out[n].name = name;
+                out[n].mask = m;
+                n++;
+            } else if (i < n && popcount(m) > popcount(out[i].mask)) {
+                out[i].mask = m;
+            }
+        }
+        if (m == 0)
+            break;
+        m = (m - 1) & detected;
+    }
+    for (size_t i = 1; i < n; i++) /* insertion sort on (mask size) */
+        for (size_t j = i; j > 0 && popcount(out[j].mask) < popcount(out[j - 1].mask); j--) {
+            impl_choice tmp = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = tmp;
+        }
+    (void)fm_cpu_set_features(FM_CPU_ALL);
+    return n;
+}
+
+/* Why `needs` is not all in `detected`: a sentence naming the bits. */
+static void print_why(uint32_t needs, uint32_t detected, uint32_t host, int host_known)
+{
+    uint32_t missing = needs & ~detected;
+    uint32_t hidden = host_known ? missing & host : 0;
+    uint32_t absent = host_known ? missing & ~host : missing;
+
+    if (missing == 0) {
+        printf("cpuid reports all it needs, yet no feature mask selects it: "
+               "known_impls in tests/ctgrind/ctgrind.c is out of date with cpu.c");
+        return;
+    }
+    printf("needs");
+    for (size_t i = 0; i < NFEATURES; i++)
+        if (missing & features[i].bit)
+            printf(" %s", features[i].name);
+    if (hidden)
+        printf(": the host CPU has it, valgrind %d.%d's emulated cpuid hides it",
+               __VALGRIND_MAJOR__, __VALGRIND_MINOR__);
+    if (absent)
+        printf(hidden ? "; the rest is not on the host CPU" :
+               host_known ? ": not on the host CPU" : ": not reported by cpuid");
+}
+
+/* ---- main ---------------------------------------------------------------------- */
+
+/* FM_SECRET must really mark memory undefined, or a clean run means
+ * nothing (e.g. a driver built without FM_CTGRIND, or another tool). */
+static int hooks_live(void)
+{
+    uint8_t b[16], vb[16];
+    memset(b, 0x5a, sizeof b);
+    FM_SECRET(b, sizeof b);
+    if (VALGRIND_GET_VBITS(b, vb, sizeof b) != 1)
+        return 0;
+    for (size_t i = 0; i < sizeof b; i++)
+        if (vb[i] != 0xff)
+            return 0;
+    FM_PUBLIC(b, sizeof b);
+    if (VALGRIND_GET_VBITS(b, vb, sizeof b) != 1)
+        return 0;
+    for (size_t i = 0; i < sizeof b; i++)
+        if (vb[i] != 0)
+            return 0;
+    return 1;
+}
+
+int main(void)
+{
+    uint32_t detected = 0, host;
+    int host_known, rc;
+    unsigned passed = 0, failed = 0;
+
+    setvbuf(stdout, NULL, _IOLBF, 0); /* keep order with memcheck's stderr */
+    if (!RUNNING_ON_VALGRIND) {
+        printf("ctgrind: not running under valgrind; use `make ctgrind`\n");
+        return 2;
+    }
+    if (!hooks_live()) {
+        printf("ctgrind: FM_SECRET does not mark memory undefined (not memcheck?)\n");
+        return 2;
+    }
+    rc = fm_init(0);
+    if (rc != FM_OK) {
+        const char *en = "?";
+        (void)fm_error_name(rc, &en);
+        printf("ctgrind: fm_init failed: %s\n", en);
+        return 2;
+    }
+    (void)fm_cpu_features(&detected, NULL);
+    host = host_features(&host_known);
+    printf("ctgrind: memcheck on valgrind %d.%d; FM_SECRET/FM_PUBLIC hooks live\n",
+           __VALGRIND_MAJOR__, __VALGRIND_MINOR__);
+    print_features("ctgrind: cpuid under valgrind:", detected);
+    if (host_known && (host & ~detected) != 0)
+        print_features("ctgrind: host CPU also has:", host & ~detected);
+
+#ifndef CTGRIND_SELFCHECK
+    /* Every dispatched family must be covered by some case. */
+    for (int fam = 1; fam <= FM_FAMILY_MAX; fam++) {
+        int covered = 0;
+        for (size_t i = 0; i < NCASES; i++)
+            covered |= cases[i].family == fam;
+        if (!covered) {
+            printf("  FAIL  %s: no ctgrind case covers this family "
+                   "(add its services to tests/ctgrind/ctgrind.c)\n", family_label(fam));
+            failed++;
+        }
+    }
+#endif
+
+    /* Discover and report the implementations of every family in use. */
+    impl_choice impls[FM_FAMILY_MAX + 1][MAX_IMPLS];
+    size_t nimpls[FM_FAMILY_MAX + 1];
+    impls[0][0].name = "dispatch-free";
+    impls[0][0].mask = FM_CPU_ALL;
+    nimpls[0] = 1;
+    for (int fam = 1; fam <= FM_FAMILY_MAX; fam++) {
+        nimpls[fam] = discover(fam, detected, impls[fam]);
+        printf("ctgrind: %s: checked", family_label(fam));
+        for (size_t i = 0; i < nimpls[fam]; i++)
+            printf(" %s", impls[fam][i].name);
+        for (size_t k = 0; k < sizeof known_impls / sizeof known_impls[0]; k++) {
+            int found = 0;
+            if (known_impls[k].family != fam)
+                continue;
+            for (size_t i = 0; i < nimpls[fam]; i++)
+                found |= strcmp(impls[fam][i].name, known_impls[k].name) == 0;
+            if (found)
+                continue;
+            printf("; not reachable: %s (", known_impls[k].name);
+            print_why(known_impls[k].needs, detected, host, host_known);
+            printf(")");
+        }
+        printf("\n");
+    }
+
+    for (size_t c = 0; c < NCASES; c++) {
+        int fam = cases[c].family;
+        transcript ref = { 0 };
+        for (size_t i = 0; i < nimpls[fam]; i++) {
+            transcript t = { 0 };
+            unsigned before, errs;
+            int fails;
+
+            (void)fm_cpu_set_features(impls[fam][i].mask);
+            before = VALGRIND_COUNT_ERRORS;
+            fails = cases[c].run(&t);
+            errs = VALGRIND_COUNT_ERRORS - before;
+            (void)fm_cpu_set_features(FM_CPU_ALL);
+            if (i == 0) {
+                ref = t;
+            } else {
+                if (t.len != ref.len || memcmp(t.p, ref.p, t.len) != 0) {
+                    printf("    %s: %s output differs from %s\n", cases[c].alg,
+                           impls[fam][i].name, impls[fam][0].name);
+                    fails++;
+                }
+                free(t.p);
+            }
+#ifndef CTGRIND_SELFCHECK
+            int ok = fails == 0 && errs == 0;
+            printf("  %s  %-18s %s", ok ? "ok  " : "FAIL", cases[c].alg, impls[fam][i].name);
+            if (errs)
+                printf("  %u memcheck error%s", errs, errs == 1 ? "" : "s");
+            if (fails)
+                printf("  %d wrong result%s", fails, fails == 1 ? "" : "s");
+#else
+            int ok = fails == 0 && errs > 0; /* a leak memcheck missed fails */
+            printf("  %s  %s: %s", ok ? "ok  " : "FAIL", cases[c].alg,
+                   errs ? "detected" : "NOT detected");
+            if (errs)
+                printf(" (%u memcheck error%s)", errs, errs == 1 ? "" : "s");
+#endif
+            printf("\n");
+            if (ok)
+                passed++;
+            else
+                failed++;
+        }
+        free(ref.p);
+    }
+
+    unsigned errors = VALGRIND_COUNT_ERRORS; /* the whole run, power-up included */
+#ifndef CTGRIND_SELFCHECK
+    printf("ctgrind: %u error%s\n", errors, errors == 1 ? "" : "s");
+#else
+    printf("ctgrind-selfcheck: %u/%zu deliberate leaks detected (%u memcheck errors)\n",
+           passed, NCASES, errors);
+#endif
+    printf("%u passed, %u failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
