@@ -8,9 +8,10 @@
  * power-up self-tests run from the library constructor and from fm_init()
  * (idempotent and thread-safe; it returns the power-up result). A service
  * called before power-up has run starts it. In FM_STATE_ERROR every
- * cryptographic service returns FM_ERR_STATE with its outputs zeroed; only
- * the functions of this header, fm_error_name, fm_version, fm_wipe and the
- * context wipes still work.
+ * cryptographic service returns FM_ERR_STATE with its outputs and the context
+ * it was given zeroed; only the functions of this header (fm_selftest then
+ * returns FM_ERR_STATE), fm_error_name, fm_version, fm_wipe, the context
+ * wipes, fm_cpu_*, fm_impl_name and fm_hash_digest_len/block_len still work.
  *
  * Power-up order: SHA-256 KAT, HMAC-SHA-256 KAT, the integrity test (HMAC-
  * SHA-256 of the module's code and constant data, compared with the value

@@ -100,10 +100,16 @@ static int hmac_check_tag_args(const hmac_state *st, size_t taglen)
  * the context.
  */
 
-/* Strict mode refuses a key too short to be approved. */
+/* Strict mode refuses a key too short to be approved, also on a context
+ * keyed before strict mode was turned on. */
 static int hmac_key_allowed(size_t keylen)
 {
     return keylen >= HMAC_APPROVED_MIN_KEY || !module_strict();
+}
+
+static int hmac_ctx_allowed(const hmac_state *st)
+{
+    return st->approved || !module_strict();
 }
 
 /* see fipsmod/hmac.h */
@@ -140,6 +146,10 @@ int fm_hmac_update(fm_hmac_ctx *ctx, const void *data, size_t len)
     }
     if (st->magic != HMAC_MAGIC)
         return service_exit(FM_ERR_CONTEXT, 0);
+    if (!hmac_ctx_allowed(st)) {
+        wipe(ctx, sizeof *ctx);
+        return service_exit(FM_ERR_NOT_APPROVED, 0);
+    }
     if (hash_state_room(&st->inner, len) != FM_OK)
         return service_exit(FM_ERR_LENGTH, 0);
     if (len != 0)
@@ -163,6 +173,10 @@ int fm_hmac_final(fm_hmac_ctx *ctx, uint8_t *tag, size_t taglen)
         wipe(ctx, sizeof *ctx);
     else
         rc = hmac_check_tag_args(st, taglen);
+    if (rc == FM_OK && !hmac_ctx_allowed(st)) {
+        wipe(ctx, sizeof *ctx);
+        rc = FM_ERR_NOT_APPROVED;
+    }
     if (rc != FM_OK) {
         wipe(tag, taglen);
         return service_exit(rc, 0);
@@ -193,6 +207,10 @@ int fm_hmac_verify(fm_hmac_ctx *ctx, const uint8_t *tag, size_t taglen)
     rc = hmac_check_tag_args(st, taglen);
     if (rc != FM_OK)
         return service_exit(rc, 0);
+    if (!hmac_ctx_allowed(st)) {
+        wipe(ctx, sizeof *ctx);
+        return service_exit(FM_ERR_NOT_APPROVED, 0);
+    }
     approved = (int)st->approved;
     hmac_state_finish(st, mac);
     wipe(ctx, sizeof *ctx); /* the whole context, not only the state in use */

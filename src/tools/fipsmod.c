@@ -7,7 +7,8 @@
  * own text, so a command documented anywhere else cannot drift from the
  * one that runs. The module is initialised before any command runs, and a
  * failing fm_init() stops the tool: nothing it would print afterwards could
- * be trusted.
+ * be trusted. The exceptions are `status` and `selftest`, whose job is to
+ * report that failure (the module is then in its error state).
  */
 #include "tool.h"
 
@@ -23,6 +24,8 @@ static const struct tool_cmd *const commands[] = {
     &tool_cmd_dgst,
     &tool_cmd_help,
     &tool_cmd_mac,
+    &tool_cmd_selftest,
+    &tool_cmd_status,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -126,7 +129,7 @@ int main(int argc, char **argv)
         return finish_output(TOOL_EXIT_OK);
     }
     rc = fm_init(0);
-    if (rc != FM_OK) {
+    if (rc != FM_OK && cmd != &tool_cmd_status && cmd != &tool_cmd_selftest) {
         tool_error("module initialisation failed: fm_init: %s", tool_fm_error(rc));
         return TOOL_EXIT_FAIL;
     }

@@ -36,13 +36,18 @@ struct tool_cmd {
     const char *name;
     const char *summary; /* one line, shown by `fipsmod help` */
     const char *help;    /* usage, options, exit status, examples */
-    /* argv[0] is the command name; fm_init() has already succeeded. */
+    /*
+     * argv[0] is the command name; fm_init() has already succeeded, except
+     * for `status` and `selftest`, which also run in the error state.
+     */
     int (*run)(int argc, char **argv);
 };
 
 extern const struct tool_cmd tool_cmd_acvp;
 extern const struct tool_cmd tool_cmd_dgst;
 extern const struct tool_cmd tool_cmd_mac;
+extern const struct tool_cmd tool_cmd_selftest;
+extern const struct tool_cmd tool_cmd_status;
 
 /* ---- messages (util.c) -------------------------------------------------- */
 

@@ -1,0 +1,1332 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Break tests: corrupt each self-test in turn and check that the module
+ * enters its error state and refuses every service (module.h; FIPS 140-3
+ * section 7.10, SP 800-140 "error state").
+ *
+ * Runs against the test-only library build/break/libfipsmod.a, compiled
+ * with -DFM_BREAK_TESTS: when FIPSMOD_BREAK=<self-test name> is in the
+ * environment at process start, that one self-test gets a wrong expected
+ * answer. The library may power up from a constructor before main, so the
+ * variable is put into the environment of a fresh exec of this program, never
+ * set with setenv() in a process that has already started.
+ *
+ * The parent (no arguments):
+ *   1. Completeness: reads every `FM_EXPORT <type> fm_xxx(` declaration in
+ *      include/fipsmod/<file>.h (from the repository root, the directory make
+ *      runs in) and fails, naming them, for any exported function missing from
+ *      the walk table below, or any table entry no header declares. Adding a
+ *      function to the API therefore means saying here how it behaves in the
+ *      error state.
+ *   2. Powers up normally (no FIPSMOD_BREAK): fm_init(0) == FM_OK, state
+ *      OPERATIONAL, no self-test failed; reads the self-test names with
+ *      fm_selftest_count/fm_selftest_get (none is written in this file,
+ *      except that "integrity" fails with FM_ERR_INTEGRITY rather than
+ *      FM_ERR_SELFTEST); and runs the walk expecting every call to succeed,
+ *      so the arguments the children use are known to be valid.
+ *   3. For each self-test, execs `/proc/self/exe --child <name>` with
+ *      FIPSMOD_BREAK=<name>. The child checks: fm_init returns the error;
+ *      state FM_STATE_ERROR; fm_module_status_get names the test; that test
+ *      alone reports FM_SELFTEST_FAIL; then walks every exported function.
+ *      A self-test that is deferred (FM_SELFTEST_DEFERRED after power-up) is
+ *      triggered by fm_selftest(), which runs deferred tests.
+ *   4. Names that match no self-test break nothing: "no-such-test", the empty
+ *      string, and each real name shortened by one character and lengthened
+ *      by one (a prefix match would be a bug). Each child powers up normally
+ *      and the whole walk succeeds in it.
+ *
+ * The walk calls each exported function with valid arguments. The update,
+ * final and verify calls need a live context, and none can be made in a
+ * process that starts in the error state, so the parent makes them (init +
+ * "abc") and hands their bytes to each child on stdin; contexts are plain
+ * caller-owned memory that may be copied by assignment (sha2.h, hmac.h).
+ * Output buffers are filled with 0xAA first and followed by one 0xAA guard
+ * byte.
+ *
+ *   refused in ERROR: FM_ERR_STATE, every output byte zero (the guard byte
+ *   left alone), the live context it was given zeroed (security-policy.md,
+ *   "Error state"), and fm_service_approved() reports 0 afterwards:
+ *     fm_hash_init (its context is the output), fm_hash_update,
+ *     fm_hash_final, fm_hash, fm_hmac_init, fm_hmac_update, fm_hmac_final,
+ *     fm_hmac_verify (with the right tag, and with a wrong one), fm_hmac,
+ *     fm_selftest (must not leave ERROR; only a new process clears it).
+ *   still working in ERROR, with the same answers as when operational:
+ *     fm_init (returns the power-up error again), fm_module_status_get,
+ *     fm_module_state, fm_selftest_count, fm_selftest_get,
+ *     fm_service_approved, fm_error_name, fm_version, fm_wipe,
+ *     fm_hash_wipe, fm_hmac_wipe,
+ *     and, by decision: fm_cpu_features, fm_impl_name, fm_cpu_set_features,
+ *     fm_hash_digest_len, fm_hash_block_len. security-policy.md section 4
+ *     lists them as "show status" and "select implementations", not as
+ *     cryptographic services, and its "Error state" paragraph keeps them
+ *     working; none processes data or keys or outputs anything derived from
+ *     them. Selecting an implementation only affects contexts initialised
+ *     later, and fm_hash_init and fm_hmac_init refuse in ERROR, so allowing
+ *     it releases nothing.
+ *
+ * Output: one line per check ("BREAK <name> -> error state, services
+ * refused" or "BREAK <name> -> FAILED: <why>", with the child's further
+ * complaints indented below), then "N passed, N failed". Exit status 1 on
+ * any failure or when the library reports no self-test.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fipsmod/fipsmod.h>
+
+#define MAX_TESTS     64
+#define MAX_NAME      64
+#define MAX_EXPORTS   256
+#define CHILD_TIMEOUT 60 /* seconds before a hung child is killed */
+#define MAX_SHOWN     12 /* complaints of one child printed below its line */
+
+/* ---- the handoff from the parent to each child ------------------------------ */
+
+#define NUM_ALGS 6
+static const int algs[NUM_ALGS] = {
+    FM_SHA224, FM_SHA256, FM_SHA384, FM_SHA512, FM_SHA512_224, FM_SHA512_256,
+};
+static const uint8_t hmac_key[32] = "fipsmod break test key, 32 byte";
+
+typedef struct {
+    uint64_t magic;                     /* HANDOFF_MAGIC ^ sizeof(handoff) */
+    fm_hash_ctx hash[NUM_ALGS];         /* init(alg) + update("abc") */
+    fm_hmac_ctx hmac[NUM_ALGS];         /* init(alg, hmac_key) + update("abc") */
+    uint8_t digest[NUM_ALGS][FM_HASH_MAX_LEN]; /* H("abc") */
+    uint8_t tag[NUM_ALGS][FM_HASH_MAX_LEN];    /* HMAC(hmac_key, "abc") */
+    size_t dlen[NUM_ALGS];
+    size_t ntests;
+    char names[MAX_TESTS][MAX_NAME];    /* self-test names, in fm_selftest_get order */
+} handoff;
+
+#define HANDOFF_MAGIC 0x464d425245414b31ull /* "FMBREAK1" */
+
+static handoff ho;
+
+/* ---- reporting ------------------------------------------------------------------ */
+
+static int nbad; /* complaints in this process */
+
+static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void bad(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    fflush(stdout);
+    nbad++;
+}
+
+static const char *err_name(int rc)
+{
+    static char buf[4][40];
+    static int k;
+    const char *n = NULL;
+
+    if (fm_error_name(rc, &n) == FM_OK && n != NULL)
+        return n;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%d", rc);
+    return buf[k];
+}
+
+static const char *state_name(int s)
+{
+    switch (s) {
+    case FM_STATE_UNINITIALISED: return "UNINITIALISED";
+    case FM_STATE_SELF_TEST: return "SELF_TEST";
+    case FM_STATE_OPERATIONAL: return "OPERATIONAL";
+    case FM_STATE_ERROR: return "ERROR";
+    default: return "unknown";
+    }
+}
+
+static const char *result_name(int r)
+{
+    switch (r) {
+    case FM_SELFTEST_NOT_RUN: return "NOT_RUN";
+    case FM_SELFTEST_PASS: return "PASS";
+    case FM_SELFTEST_FAIL: return "FAIL";
+    case FM_SELFTEST_DEFERRED: return "DEFERRED";
+    default: return "unknown";
+    }
+}
+
+/* Index of the first byte of p[0..n) that is not zero, or n. */
+static size_t first_nonzero(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (b[i] != 0)
+            break;
+    return i;
+}
+
+/* ---- the walk ------------------------------------------------------------------------ */
+
+/*
+ * What the walk expects of the module in this process: `error` is 0 when it
+ * must be operational (every call succeeds), else the power-up error (every
+ * service refuses). failed_test is the name the status must report.
+ */
+static struct {
+    int error;
+    const char *failed_test;
+} want;
+
+/* The outcome of a service: FM_OK when operational, FM_ERR_STATE in ERROR. */
+static void service_result(const char *call, int rc, const void *out, size_t outlen)
+{
+    int approved = -1, arc;
+
+    if (want.error == 0) {
+        if (rc != FM_OK)
+            bad("%s returned %s while operational (the walk's arguments must be valid)", call,
+                err_name(rc));
+        return;
+    }
+    if (rc != FM_ERR_STATE)
+        bad("%s returned %s in the error state, not FM_ERR_STATE", call, err_name(rc));
+    if (out != NULL) {
+        size_t z = first_nonzero(out, outlen);
+        if (z != outlen)
+            bad("%s: refused, but its %zu-byte output is not zeroed (byte %zu is 0x%02x)", call,
+                outlen, z, ((const uint8_t *)out)[z]);
+        if (((const uint8_t *)out)[outlen] != 0xAA)
+            bad("%s: wrote past the end of its %zu-byte output", call, outlen);
+    }
+    if (rc == FM_OK)
+        return; /* the complaint above is enough */
+    arc = fm_service_approved(&approved);
+    if (arc != FM_OK || approved != 0)
+        bad("after the refused %s, fm_service_approved gives %s, approved=%d (want FM_OK, 0)",
+            call, err_name(arc), approved);
+}
+
+/*
+ * In ERROR a refused service also zeroes the context it was given
+ * (security-policy.md, "Error state"): it may hold key-derived state.
+ */
+static void context_wiped(const char *call, const void *ctx, size_t size)
+{
+    size_t z;
+
+    if (want.error == 0)
+        return;
+    z = first_nonzero(ctx, size);
+    if (z != size)
+        bad("%s: refused, but the %zu-byte context it was given is not zeroed (byte %zu)", call,
+            size, z);
+}
+
+/* The module state and status still say what `want` says. */
+static void check_state(const char *when)
+{
+    fm_module_status st;
+    int s = -1, rc;
+
+    rc = fm_module_state(&s);
+    if (rc != FM_OK)
+        bad("%s: fm_module_state returned %s", when, err_name(rc));
+    else if (s != (want.error ? FM_STATE_ERROR : FM_STATE_OPERATIONAL))
+        bad("%s: state is %s, want %s", when, state_name(s),
+            want.error ? "ERROR" : "OPERATIONAL");
+    memset(&st, 0xAA, sizeof st);
+    rc = fm_module_status_get(&st);
+    if (rc != FM_OK) {
+        bad("%s: fm_module_status_get returned %s", when, err_name(rc));
+        return;
+    }
+    if (st.state != s)
+        bad("%s: fm_module_status_get says state %s, fm_module_state says %s", when,
+            state_name(st.state), state_name(s));
+    if (st.error != want.error)
+        bad("%s: status error is %s, want %s", when, err_name(st.error), err_name(want.error));
+    if (st.reason == NULL)
+        bad("%s: status reason is NULL (want \"\" or a reason)", when);
+    else if (want.error != 0 && st.reason[0] == '\0')
+        bad("%s: status gives no reason for the error", when);
+    else if (want.error == 0 && st.reason[0] != '\0')
+        bad("%s: status gives reason \"%s\" while operational", when, st.reason);
+    if (want.failed_test == NULL && st.failed_test != NULL)
+        bad("%s: status names failed test \"%s\" while operational", when, st.failed_test);
+    if (want.failed_test != NULL &&
+        (st.failed_test == NULL || strcmp(st.failed_test, want.failed_test) != 0))
+        bad("%s: status failed_test is %s%s%s, want \"%s\"", when,
+            st.failed_test ? "\"" : "", st.failed_test ? st.failed_test : "NULL",
+            st.failed_test ? "\"" : "", want.failed_test);
+}
+
+static void walk_hash_init(void)
+{
+    char call[64];
+    size_t i;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        struct {
+            fm_hash_ctx c;
+            uint8_t guard;
+        } b;
+        memset(&b, 0xAA, sizeof b);
+        snprintf(call, sizeof call, "fm_hash_init(alg %d)", algs[i]);
+        service_result(call, fm_hash_init(&b.c, algs[i]), &b.c, sizeof b.c);
+        fm_hash_wipe(&b.c);
+    }
+}
+
+static void walk_hash_update(void)
+{
+    char call[64];
+    size_t i;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        fm_hash_ctx c = ho.hash[i];
+        snprintf(call, sizeof call, "fm_hash_update(alg %d)", algs[i]);
+        service_result(call, fm_hash_update(&c, "def", 3), NULL, 0);
+        context_wiped(call, &c, sizeof c);
+        fm_hash_wipe(&c);
+    }
+}
+
+static void walk_hash_final(void)
+{
+    char call[64];
+    size_t i;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        fm_hash_ctx c = ho.hash[i];
+        uint8_t out[FM_HASH_MAX_LEN + 1];
+        int rc;
+
+        memset(out, 0xAA, sizeof out);
+        snprintf(call, sizeof call, "fm_hash_final(alg %d)", algs[i]);
+        rc = fm_hash_final(&c, out, FM_HASH_MAX_LEN);
+        service_result(call, rc, out, FM_HASH_MAX_LEN);
+        if (want.error == 0 && rc == FM_OK && memcmp(out, ho.digest[i], ho.dlen[i]) != 0)
+            bad("%s: wrong digest of \"abc\" from a context handed over", call);
+        context_wiped(call, &c, sizeof c);
+        fm_hash_wipe(&c);
+    }
+}
+
+static void walk_hash(void)
+{
+    char call[64];
+    size_t i;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        uint8_t out[FM_HASH_MAX_LEN + 1];
+        int rc;
+
+        memset(out, 0xAA, sizeof out);
+        snprintf(call, sizeof call, "fm_hash(alg %d)", algs[i]);
+        rc = fm_hash(algs[i], "abc", 3, out, FM_HASH_MAX_LEN);
+        service_result(call, rc, out, FM_HASH_MAX_LEN);
+        if (want.error == 0 && rc == FM_OK && memcmp(out, ho.digest[i], ho.dlen[i]) != 0)
+            bad("%s: wrong digest of \"abc\"", call);
+    }
+}
+
+static void walk_hmac_init(void)
+{
+    char call[64];
+    size_t i;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        struct {
+            fm_hmac_ctx c;
+            uint8_t guard;
+        } b;
+        memset(&b, 0xAA, sizeof b);
+        snprintf(call, sizeof call, "fm_hmac_init(alg %d)", algs[i]);
+        service_result(call, fm_hmac_init(&b.c, algs[i], hmac_key, sizeof hmac_key), &b.c,
+                       sizeof b.c);
+        fm_hmac_wipe(&b.c);
+    }
+}
+
+static void walk_hmac_update(void)
+{
+    char call[64];
+    size_t i;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        fm_hmac_ctx c = ho.hmac[i];
+        snprintf(call, sizeof call, "fm_hmac_update(alg %d)", algs[i]);
+        service_result(call, fm_hmac_update(&c, "def", 3), NULL, 0);
+        context_wiped(call, &c, sizeof c);
+        fm_hmac_wipe(&c);
+    }
+}
+
+static void walk_hmac_final(void)
+{
+    char call[64];
+    size_t i;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        fm_hmac_ctx c = ho.hmac[i];
+        uint8_t tag[FM_HASH_MAX_LEN + 1];
+        int rc;
+
+        memset(tag, 0xAA, sizeof tag);
+        snprintf(call, sizeof call, "fm_hmac_final(alg %d)", algs[i]);
+        rc = fm_hmac_final(&c, tag, ho.dlen[i]);
+        service_result(call, rc, tag, ho.dlen[i]);
+        if (want.error == 0 && rc == FM_OK && memcmp(tag, ho.tag[i], ho.dlen[i]) != 0)
+            bad("%s: wrong tag of \"abc\" from a context handed over", call);
+        context_wiped(call, &c, sizeof c);
+        fm_hmac_wipe(&c);
+    }
+}
+
+static void walk_hmac_verify(void)
+{
+    char call[80];
+    size_t i;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        fm_hmac_ctx c = ho.hmac[i];
+        uint8_t wrong[FM_HASH_MAX_LEN];
+        int rc;
+
+        /* The right tag: FM_OK when operational, FM_ERR_STATE (not FM_OK) in ERROR. */
+        snprintf(call, sizeof call, "fm_hmac_verify(alg %d, right tag)", algs[i]);
+        service_result(call, fm_hmac_verify(&c, ho.tag[i], ho.dlen[i]), NULL, 0);
+        context_wiped(call, &c, sizeof c);
+        fm_hmac_wipe(&c);
+
+        /* A wrong tag: FM_ERR_VERIFY when operational, FM_ERR_STATE in ERROR. */
+        c = ho.hmac[i];
+        memcpy(wrong, ho.tag[i], ho.dlen[i]);
+        wrong[0] ^= 1;
+        snprintf(call, sizeof call, "fm_hmac_verify(alg %d, wrong tag)", algs[i]);
+        rc = fm_hmac_verify(&c, wrong, ho.dlen[i]);
+        if (want.error == 0) {
+            if (rc != FM_ERR_VERIFY)
+                bad("%s returned %s while operational, want FM_ERR_VERIFY", call, err_name(rc));
+        } else {
+            service_result(call, rc, NULL, 0);
+            context_wiped(call, &c, sizeof c);
+        }
+        fm_hmac_wipe(&c);
+    }
+}
+
+static void walk_hmac(void)
+{
+    char call[64];
+    size_t i;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        uint8_t tag[FM_HASH_MAX_LEN + 1];
+        int rc;
+
+        memset(tag, 0xAA, sizeof tag);
+        snprintf(call, sizeof call, "fm_hmac(alg %d)", algs[i]);
+        rc = fm_hmac(algs[i], hmac_key, sizeof hmac_key, "abc", 3, tag, ho.dlen[i]);
+        service_result(call, rc, tag, ho.dlen[i]);
+        if (want.error == 0 && rc == FM_OK && memcmp(tag, ho.tag[i], ho.dlen[i]) != 0)
+            bad("%s: wrong tag of \"abc\"", call);
+    }
+}
+
+static void walk_selftest(void)
+{
+    service_result("fm_selftest()", fm_selftest(), NULL, 0);
+    check_state("after fm_selftest()");
+}
+
+/* ---- functions that work in every state ---- */
+
+static void walk_init(void)
+{
+    int rc = fm_init(0);
+
+    if (rc != want.error)
+        bad("fm_init(0) returned %s, want %s (the result of power-up)", err_name(rc),
+            err_name(want.error));
+    check_state("after fm_init(0)");
+}
+
+static void walk_error_name(void)
+{
+    const char *n = NULL;
+    int rc = fm_error_name(FM_ERR_STATE, &n);
+
+    if (rc != FM_OK || n == NULL || strcmp(n, "FM_ERR_STATE") != 0)
+        bad("fm_error_name(FM_ERR_STATE) returned %s, \"%s\"", err_name(rc), n ? n : "NULL");
+}
+
+static void walk_wipe(void)
+{
+    uint8_t buf[33];
+    int rc;
+
+    memset(buf, 0xAA, sizeof buf);
+    rc = fm_wipe(buf, 32);
+    if (rc != FM_OK || first_nonzero(buf, 32) != 32 || buf[32] != 0xAA)
+        bad("fm_wipe(buf, 32) returned %s and left the buffer %s", err_name(rc),
+            buf[32] != 0xAA ? "overwritten past its end" : first_nonzero(buf, 32) != 32 ?
+                              "not zero" : "right");
+}
+
+static void walk_version(void)
+{
+    const char *v = NULL;
+    int rc = fm_version(&v);
+
+    if (rc != FM_OK || v == NULL || strcmp(v, FM_VERSION_STRING) != 0)
+        bad("fm_version returned %s, \"%s\" (want \"%s\")", err_name(rc), v ? v : "NULL",
+            FM_VERSION_STRING);
+}
+
+static void walk_cpu_features(void)
+{
+    uint32_t d = 0xdeadbeef, e = 0xdeadbeef;
+    int rc = fm_cpu_features(&d, &e);
+
+    if (rc != FM_OK || (d & ~FM_CPU_ALL) != 0 || (e & ~d) != 0)
+        bad("fm_cpu_features returned %s, detected 0x%x, enabled 0x%x", err_name(rc),
+            (unsigned)d, (unsigned)e);
+}
+
+static void walk_cpu_set_features(void)
+{
+    const char *n = NULL;
+    uint32_t d = 0, e = 0;
+    int rc;
+
+    rc = fm_cpu_set_features(FM_CPU_PORTABLE);
+    if (rc != FM_OK)
+        bad("fm_cpu_set_features(FM_CPU_PORTABLE) returned %s", err_name(rc));
+    if (fm_impl_name(FM_FAMILY_SHA256, &n) != FM_OK || n == NULL || strcmp(n, "portable") != 0)
+        bad("after fm_cpu_set_features(FM_CPU_PORTABLE) SHA-256 uses \"%s\"", n ? n : "NULL");
+    rc = fm_cpu_set_features(FM_CPU_ALL);
+    if (rc != FM_OK)
+        bad("fm_cpu_set_features(FM_CPU_ALL) returned %s", err_name(rc));
+    if (fm_cpu_features(&d, &e) != FM_OK || e != d)
+        bad("after fm_cpu_set_features(FM_CPU_ALL) enabled 0x%x != detected 0x%x", (unsigned)e,
+            (unsigned)d);
+}
+
+static void walk_impl_name(void)
+{
+    int f;
+
+    for (f = 1; f <= FM_FAMILY_MAX; f++) {
+        const char *n = NULL;
+        int rc = fm_impl_name(f, &n);
+        if (rc != FM_OK || n == NULL || *n == '\0')
+            bad("fm_impl_name(%d) returned %s, \"%s\"", f, err_name(rc), n ? n : "NULL");
+    }
+}
+
+static void walk_digest_len(void)
+{
+    size_t i, n;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        int rc;
+        n = 0;
+        rc = fm_hash_digest_len(algs[i], &n);
+        if (rc != FM_OK || n != ho.dlen[i])
+            bad("fm_hash_digest_len(%d) returned %s, %zu (want %zu)", algs[i], err_name(rc), n,
+                ho.dlen[i]);
+    }
+}
+
+static void walk_block_len(void)
+{
+    size_t i, n;
+
+    for (i = 0; i < NUM_ALGS; i++) {
+        size_t w = algs[i] == FM_SHA224 || algs[i] == FM_SHA256 ? FM_SHA256_BLOCK_LEN
+                                                                : FM_SHA512_BLOCK_LEN;
+        int rc;
+        n = 0;
+        rc = fm_hash_block_len(algs[i], &n);
+        if (rc != FM_OK || n != w)
+            bad("fm_hash_block_len(%d) returned %s, %zu (want %zu)", algs[i], err_name(rc), n, w);
+    }
+}
+
+static void walk_module_status_get(void)
+{
+    check_state("fm_module_status_get");
+}
+
+static void walk_module_state(void)
+{
+    check_state("fm_module_state");
+}
+
+static void walk_selftest_count(void)
+{
+    size_t n = 0;
+    int rc = fm_selftest_count(&n);
+
+    if (rc != FM_OK || n != ho.ntests)
+        bad("fm_selftest_count returned %s, %zu (the operational parent saw %zu)", err_name(rc),
+            n, ho.ntests);
+}
+
+static void walk_selftest_get(void)
+{
+    fm_selftest_result r;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < ho.ntests; i++) {
+        memset(&r, 0, sizeof r);
+        rc = fm_selftest_get(i, &r);
+        if (rc != FM_OK || r.name == NULL || strcmp(r.name, ho.names[i]) != 0)
+            bad("fm_selftest_get(%zu) returned %s, \"%s\" (the operational parent saw \"%s\")", i,
+                err_name(rc), r.name ? r.name : "NULL", ho.names[i]);
+    }
+    rc = fm_selftest_get(ho.ntests, &r);
+    if (rc != FM_ERR_ARG)
+        bad("fm_selftest_get(count) returned %s, want FM_ERR_ARG", err_name(rc));
+}
+
+static void walk_service_approved(void)
+{
+    int a = -1, rc = fm_service_approved(&a);
+
+    if (rc != FM_OK || (a != 0 && a != 1))
+        bad("fm_service_approved returned %s, %d", err_name(rc), a);
+}
+
+static void walk_hash_wipe(void)
+{
+    fm_hash_ctx c = ho.hash[1];
+    int rc = fm_hash_wipe(&c);
+
+    if (rc != FM_OK || first_nonzero(&c, sizeof c) != sizeof c)
+        bad("fm_hash_wipe returned %s and the context is %s", err_name(rc),
+            first_nonzero(&c, sizeof c) != sizeof c ? "not zero" : "zero");
+}
+
+static void walk_hmac_wipe(void)
+{
+    fm_hmac_ctx c = ho.hmac[1];
+    int rc = fm_hmac_wipe(&c);
+
+    if (rc != FM_OK || first_nonzero(&c, sizeof c) != sizeof c)
+        bad("fm_hmac_wipe returned %s and the context is %s", err_name(rc),
+            first_nonzero(&c, sizeof c) != sizeof c ? "not zero" : "zero");
+}
+
+/*
+ * Every exported function, how it must behave in the error state, and the
+ * code that checks it. The completeness check compares the names with the
+ * FM_EXPORT declarations of the headers in include/fipsmod/.
+ */
+enum { REFUSED, WORKS };
+static const struct {
+    const char *name;
+    int in_error;
+    void (*walk)(void);
+} walk_table[] = {
+    /* cryptographic services and the on-demand self-test */
+    { "fm_hash_init", REFUSED, walk_hash_init },
+    { "fm_hash_update", REFUSED, walk_hash_update },
+    { "fm_hash_final", REFUSED, walk_hash_final },
+    { "fm_hash", REFUSED, walk_hash },
+    { "fm_hmac_init", REFUSED, walk_hmac_init },
+    { "fm_hmac_update", REFUSED, walk_hmac_update },
+    { "fm_hmac_final", REFUSED, walk_hmac_final },
+    { "fm_hmac_verify", REFUSED, walk_hmac_verify },
+    { "fm_hmac", REFUSED, walk_hmac },
+    { "fm_selftest", REFUSED, walk_selftest },
+    /* status, zeroisation, implementation selection */
+    { "fm_init", WORKS, walk_init },
+    { "fm_module_status_get", WORKS, walk_module_status_get },
+    { "fm_module_state", WORKS, walk_module_state },
+    { "fm_selftest_count", WORKS, walk_selftest_count },
+    { "fm_selftest_get", WORKS, walk_selftest_get },
+    { "fm_service_approved", WORKS, walk_service_approved },
+    { "fm_error_name", WORKS, walk_error_name },
+    { "fm_version", WORKS, walk_version },
+    { "fm_wipe", WORKS, walk_wipe },
+    { "fm_hash_wipe", WORKS, walk_hash_wipe },
+    { "fm_hmac_wipe", WORKS, walk_hmac_wipe },
+    { "fm_cpu_features", WORKS, walk_cpu_features },
+    { "fm_cpu_set_features", WORKS, walk_cpu_set_features },
+    { "fm_impl_name", WORKS, walk_impl_name },
+    { "fm_hash_digest_len", WORKS, walk_digest_len },
+    { "fm_hash_block_len", WORKS, walk_block_len },
+};
+#define WALK_N (sizeof walk_table / sizeof walk_table[0])
+
+static void walk_all(void)
+{
+    size_t i;
+
+    for (i = 0; i < WALK_N; i++)
+        walk_table[i].walk();
+    check_state("after the walk");
+}
+
+/* ---- completeness: the exported functions of the headers ------------------------ */
+
+static int is_ident(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_';
+}
+
+/*
+ * Blank out comments, string and character literals and preprocessor
+ * directives (with their continuation lines), keeping newlines, so that
+ * only declarations remain to be scanned.
+ */
+static void strip_header(char *s)
+{
+    size_t i = 0;
+    int line_start = 1;
+
+    while (s[i] != '\0') {
+        if (s[i] == '/' && s[i + 1] == '*') {
+            s[i++] = ' ';
+            s[i++] = ' ';
+            while (s[i] != '\0' && !(s[i] == '*' && s[i + 1] == '/')) {
+                if (s[i] != '\n')
+                    s[i] = ' ';
+                i++;
+            }
+            if (s[i] != '\0') {
+                s[i++] = ' ';
+                s[i++] = ' ';
+            }
+            continue;
+        }
+        if (s[i] == '/' && s[i + 1] == '/') {
+            while (s[i] != '\0' && s[i] != '\n')
+                s[i++] = ' ';
+            continue;
+        }
+        if (s[i] == '"' || s[i] == '\'') {
+            char q = s[i];
+            s[i++] = ' ';
+            while (s[i] != '\0' && s[i] != q && s[i] != '\n') {
+                if (s[i] == '\\' && s[i + 1] != '\0' && s[i + 1] != '\n')
+                    s[i++] = ' ';
+                s[i++] = ' ';
+            }
+            if (s[i] == q)
+                s[i++] = ' ';
+            continue;
+        }
+        if (line_start && s[i] == '#') {
+            while (s[i] != '\0' && s[i] != '\n') {
+                if (s[i] == '\\' && s[i + 1] == '\n') {
+                    s[i++] = ' ';
+                    i++; /* keep the newline, stay in the directive */
+                    continue;
+                }
+                s[i++] = ' ';
+            }
+            continue;
+        }
+        if (s[i] == '\n')
+            line_start = 1;
+        else if (s[i] != ' ' && s[i] != '\t')
+            line_start = 0;
+        i++;
+    }
+}
+
+static char exports[MAX_EXPORTS][MAX_NAME];
+static size_t nexports;
+
+/*
+ * Add the function names declared `FM_EXPORT <type> <name>(` in text to
+ * exports[]. Returns 0, or -1 with a complaint for a declaration it cannot
+ * read.
+ */
+static int scan_header(const char *path, char *text)
+{
+    const char *p = text;
+
+    strip_header(text);
+    while ((p = strstr(p, "FM_EXPORT")) != NULL) {
+        const char *q, *paren, *id = NULL;
+        size_t idlen = 0, k;
+
+        if ((p > text && is_ident((unsigned char)p[-1])) || is_ident((unsigned char)p[9])) {
+            p += 9;
+            continue;
+        }
+        q = p + 9;
+        paren = q;
+        while (*paren != '\0' && *paren != '(' && *paren != ';' && *paren != '{')
+            paren++;
+        if (*paren != '(') {
+            bad("%s: cannot read the FM_EXPORT declaration at offset %ld (no parameter list)",
+                path, (long)(p - text));
+            return -1;
+        }
+        /* The last identifier before '(' is the function name. */
+        for (q = p + 9; q < paren; q++) {
+            if (is_ident((unsigned char)*q) && !is_ident((unsigned char)q[-1])) {
+                id = q;
+                idlen = 0;
+                while (q + idlen < paren && is_ident((unsigned char)q[idlen]))
+                    idlen++;
+            }
+        }
+        if (id == NULL || idlen >= MAX_NAME || strncmp(id, "fm_", 3) != 0) {
+            bad("%s: cannot read the FM_EXPORT declaration at offset %ld (no fm_ name before '(')",
+                path, (long)(p - text));
+            return -1;
+        }
+        for (k = 0; k < nexports; k++)
+            if (strlen(exports[k]) == idlen && strncmp(exports[k], id, idlen) == 0)
+                break;
+        if (k == nexports) {
+            if (nexports == MAX_EXPORTS) {
+                bad("more than %d exported functions: raise MAX_EXPORTS", MAX_EXPORTS);
+                return -1;
+            }
+            memcpy(exports[nexports], id, idlen);
+            exports[nexports][idlen] = '\0';
+            nexports++;
+        }
+        p = paren;
+    }
+    return 0;
+}
+
+/* include/fipsmod from the current directory, else from <root>/build/break/break_tests. */
+static int find_include_dir(char *dir, size_t cap)
+{
+    char exe[4096];
+    ssize_t n;
+    int up;
+
+    if (snprintf(dir, cap, "include/fipsmod") < (int)cap && access(dir, R_OK) == 0)
+        return 0;
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return -1;
+    exe[n] = '\0';
+    for (up = 0; up < 3; up++) {
+        char *slash = strrchr(exe, '/');
+        if (slash == NULL)
+            return -1;
+        *slash = '\0';
+    }
+    if (snprintf(dir, cap, "%s/include/fipsmod", exe) >= (int)cap || access(dir, R_OK) != 0)
+        return -1;
+    return 0;
+}
+
+/* Returns 0 when the walk table and the headers' exports are the same set. */
+static int check_complete(void)
+{
+    char dir[4096], path[4096 + 264], missing[2048] = "", stale[2048] = "";
+    struct dirent *e;
+    size_t i, k, nheaders = 0;
+    DIR *d;
+    int before = nbad;
+
+    if (find_include_dir(dir, sizeof dir) != 0) {
+        bad("cannot find include/fipsmod (run from the repository root)");
+        return -1;
+    }
+    d = opendir(dir);
+    if (d == NULL) {
+        bad("%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        FILE *f;
+        char *text;
+        long sz;
+
+        if (len < 3 || strcmp(e->d_name + len - 2, ".h") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        f = fopen(path, "rb");
+        if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
+            fseek(f, 0, SEEK_SET) != 0) {
+            bad("%s: cannot read: %s", path, strerror(errno));
+            if (f != NULL)
+                fclose(f);
+            continue;
+        }
+        text = malloc((size_t)sz + 2);
+        if (text == NULL || fread(text, 1, (size_t)sz, f) != (size_t)sz) {
+            bad("%s: cannot read", path);
+            free(text);
+            fclose(f);
+            continue;
+        }
+        fclose(f);
+        text[sz] = '\0';
+        text[sz + 1] = '\0';
+        scan_header(path, text);
+        free(text);
+        nheaders++;
+    }
+    closedir(d);
+    if (nheaders == 0)
+        bad("%s: no headers", dir);
+
+    for (k = 0; k < nexports; k++) {
+        for (i = 0; i < WALK_N; i++)
+            if (strcmp(walk_table[i].name, exports[k]) == 0)
+                break;
+        if (i == WALK_N) {
+            strncat(missing, " ", sizeof missing - strlen(missing) - 1);
+            strncat(missing, exports[k], sizeof missing - strlen(missing) - 1);
+        }
+    }
+    for (i = 0; i < WALK_N; i++) {
+        for (k = 0; k < nexports; k++)
+            if (strcmp(walk_table[i].name, exports[k]) == 0)
+                break;
+        if (k == nexports) {
+            strncat(stale, " ", sizeof stale - strlen(stale) - 1);
+            strncat(stale, walk_table[i].name, sizeof stale - strlen(stale) - 1);
+        }
+    }
+    if (missing[0] != '\0')
+        bad("exported in %s but not walked (add them to walk_table in tests/break/break_tests.c):%s",
+            dir, missing);
+    if (stale[0] != '\0')
+        bad("walked but no header exports them (remove them from walk_table):%s", stale);
+    return nbad == before ? 0 : -1;
+}
+
+/* ---- the child ----------------------------------------------------------------------- */
+
+static int read_handoff(void)
+{
+    size_t got = 0;
+
+    while (got < sizeof ho) {
+        ssize_t n = read(STDIN_FILENO, (char *)&ho + got, sizeof ho - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got != sizeof ho || ho.magic != (HANDOFF_MAGIC ^ sizeof ho)) {
+        bad("child: no valid handoff on stdin (%zu of %zu bytes)", got, sizeof ho);
+        return -1;
+    }
+    return 0;
+}
+
+/* `--child NAME`: started with FIPSMOD_BREAK=NAME; the module must be in ERROR. */
+static int child_broken(const char *name)
+{
+    const char *env = getenv("FIPSMOD_BREAK");
+    int expect = strcmp(name, "integrity") == 0 ? FM_ERR_INTEGRITY : FM_ERR_SELFTEST;
+    fm_selftest_result r;
+    size_t i, idx = ho.ntests;
+    int rc, s = -1;
+
+    if (env == NULL || strcmp(env, name) != 0) {
+        bad("child: FIPSMOD_BREAK is %s, not \"%s\"", env ? env : "unset", name);
+        return 1;
+    }
+    for (i = 0; i < ho.ntests; i++)
+        if (strcmp(ho.names[i], name) == 0)
+            idx = i;
+
+    rc = fm_init(0);
+    if (rc == FM_OK) {
+        memset(&r, 0, sizeof r);
+        if (idx < ho.ntests && fm_selftest_get(idx, &r) == FM_OK &&
+            r.result == FM_SELFTEST_DEFERRED) {
+            /* A deferred test runs on demand: fm_selftest() must now fail. */
+            rc = fm_selftest();
+            if (rc == FM_OK) {
+                bad("fm_init and fm_selftest returned FM_OK: breaking deferred test \"%s\" had no "
+                    "effect", name);
+                return 1;
+            }
+        } else {
+            fm_module_state(&s);
+            bad("fm_init(0) returned FM_OK and the state is %s: breaking \"%s\" had no effect",
+                state_name(s), name);
+            return 1;
+        }
+    }
+    if (rc != expect)
+        bad("power-up returned %s, want %s", err_name(rc), err_name(expect));
+
+    want.error = expect;
+    want.failed_test = name;
+    check_state("after power-up");
+
+    /* The broken test alone reports FAIL. */
+    for (i = 0; i < ho.ntests; i++) {
+        memset(&r, 0, sizeof r);
+        if (fm_selftest_get(i, &r) != FM_OK || r.name == NULL)
+            continue; /* walk_selftest_get reports it */
+        if (i == idx && r.result != FM_SELFTEST_FAIL)
+            bad("self-test \"%s\" reports %s, want FAIL", r.name, result_name(r.result));
+        if (i != idx && r.result == FM_SELFTEST_FAIL)
+            bad("self-test \"%s\" reports FAIL, but only \"%s\" was broken", r.name, name);
+    }
+
+    walk_all();
+    return nbad != 0;
+}
+
+/* `--child-nobreak VALUE`: FIPSMOD_BREAK=VALUE names no test; all must work. */
+static int child_nobreak(const char *value)
+{
+    const char *env = getenv("FIPSMOD_BREAK");
+    fm_selftest_result r;
+    size_t i;
+    int rc;
+
+    if (env == NULL || strcmp(env, value) != 0) {
+        bad("child: FIPSMOD_BREAK is %s, not \"%s\"", env ? env : "unset", value);
+        return 1;
+    }
+    rc = fm_init(0);
+    if (rc != FM_OK) {
+        fm_module_status st;
+        memset(&st, 0, sizeof st);
+        fm_module_status_get(&st);
+        bad("fm_init(0) returned %s (failed test %s)", err_name(rc),
+            st.failed_test ? st.failed_test : "NULL");
+        return 1;
+    }
+    want.error = 0;
+    want.failed_test = NULL;
+    check_state("after power-up");
+    for (i = 0; i < ho.ntests; i++)
+        if (fm_selftest_get(i, &r) == FM_OK && r.result == FM_SELFTEST_FAIL)
+            bad("self-test \"%s\" reports FAIL", r.name ? r.name : "NULL");
+    walk_all();
+    return nbad != 0;
+}
+
+/* ---- the parent ---------------------------------------------------------------------- */
+
+extern char **environ;
+
+static int passed, failed, skipped;
+
+/*
+ * Run `/proc/self/exe MODE ARG` with FIPSMOD_BREAK=ARG, the handoff on its
+ * stdin; collect its output (stdout and stderr) into out. Returns a
+ * description of what went wrong, or NULL when the child exited 0.
+ */
+static const char *run_child(const char *mode, const char *arg, char *out, size_t cap)
+{
+    static char why[128];
+    char **envp, *var;
+    size_t nenv = 0, i, j, got = 0;
+    int fds[2], status = 0;
+    FILE *in;
+    pid_t pid;
+
+    out[0] = '\0';
+    for (i = 0; environ[i] != NULL; i++)
+        nenv++;
+    envp = calloc(nenv + 2, sizeof *envp);
+    var = malloc(strlen("FIPSMOD_BREAK=") + strlen(arg) + 1);
+    if (envp == NULL || var == NULL)
+        return "out of memory";
+    for (i = 0, j = 0; i < nenv; i++)
+        if (strncmp(environ[i], "FIPSMOD_BREAK=", 14) != 0)
+            envp[j++] = environ[i];
+    sprintf(var, "FIPSMOD_BREAK=%s", arg);
+    envp[j++] = var;
+    envp[j] = NULL;
+
+    /* The handoff goes through a file: a pipe might be too small to hold it. */
+    in = tmpfile();
+    if (in == NULL || fwrite(&ho, sizeof ho, 1, in) != 1 || fflush(in) != 0 ||
+        fseek(in, 0, SEEK_SET) != 0 || pipe(fds) != 0) {
+        free(envp);
+        free(var);
+        if (in != NULL)
+            fclose(in);
+        return "cannot set up the child's input and output";
+    }
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        char *argv[] = { (char *)"break_tests", (char *)mode, (char *)arg, NULL };
+        close(fds[0]);
+        if (dup2(fileno(in), STDIN_FILENO) < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
+            dup2(fds[1], STDERR_FILENO) < 0)
+            _exit(126);
+        close(fds[1]);
+        alarm(CHILD_TIMEOUT); /* kept across execve */
+        execve("/proc/self/exe", argv, envp);
+        _exit(127);
+    }
+    close(fds[1]);
+    fclose(in);
+    free(envp);
+    free(var);
+    if (pid < 0) {
+        close(fds[0]);
+        return "fork failed";
+    }
+    for (;;) {
+        char sink[512];
+        ssize_t n;
+        if (got < cap - 1)
+            n = read(fds[0], out + got, cap - 1 - got);
+        else
+            n = read(fds[0], sink, sizeof sink); /* drain; keep the start */
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        if (got < cap - 1)
+            got += (size_t)n;
+    }
+    out[got] = '\0';
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return "waitpid failed";
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return NULL;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        return "cannot exec /proc/self/exe";
+    if (WIFSIGNALED(status)) {
+        snprintf(why, sizeof why, "the child was killed by signal %d (%s)%s", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)),
+                 WTERMSIG(status) == SIGALRM ? ": timed out" : "");
+        return why;
+    }
+    return ""; /* exit status 1: the reasons are in out */
+}
+
+/* Print the result line for one child and its complaints, and count it. */
+static void report(const char *what, const char *ok_text, const char *why, const char *out)
+{
+    const char *line = out, *nl;
+    size_t nlines = 0, shown;
+
+    if (why == NULL) {
+        printf("%s -> %s\n", what, ok_text);
+        passed++;
+        return;
+    }
+    failed++;
+    for (nl = out; *nl != '\0'; nl++)
+        if (*nl == '\n')
+            nlines++;
+    if (*why != '\0' || *out == '\0') {
+        printf("%s -> FAILED: %s\n", what, *why ? why : "exit status 1 without a reason");
+    } else {
+        nl = strchr(out, '\n');
+        printf("%s -> FAILED: %.*s%s\n", what, nl ? (int)(nl - out) : (int)strlen(out), out,
+               nlines > 1 ? " (more below)" : "");
+        line = nl ? nl + 1 : out + strlen(out);
+    }
+    for (shown = 0; *line != '\0'; shown++) {
+        if (shown == MAX_SHOWN) {
+            size_t rest = 0;
+            for (nl = line; *nl != '\0'; nl++)
+                rest += *nl == '\n';
+            printf("    ... and %zu more\n", rest);
+            break;
+        }
+        nl = strchr(line, '\n');
+        printf("    %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+        line = nl ? nl + 1 : line + strlen(line);
+    }
+}
+
+/* Capture complaints printed by the parent's own checks into one report line. */
+static void parent_check(const char *what, const char *ok_text, int before)
+{
+    if (nbad == before) {
+        printf("%s -> %s\n", what, ok_text);
+        passed++;
+    } else {
+        printf("%s -> FAILED (reasons above)\n", what);
+        failed++;
+    }
+}
+
+static int is_test_name(const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < ho.ntests; i++)
+        if (strcmp(ho.names[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static int parent(void)
+{
+    static char out[16384];
+    fm_module_status st;
+    char what[MAX_NAME + 64], alt[MAX_NAME + 2];
+    int before, rc, integrity_skipped = 0;
+    size_t i, k;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (getenv("FIPSMOD_BREAK") != NULL) {
+        printf("break_tests: FIPSMOD_BREAK is set in the environment; unset it (the driver sets "
+               "it for each child)\n");
+        return 1;
+    }
+
+    before = nbad;
+    check_complete();
+    snprintf(what, sizeof what, "exports: %zu FM_EXPORT functions in include/fipsmod", nexports);
+    parent_check(what, "every one is in the walk", before);
+
+    /* Power up normally and learn the self-tests. */
+    before = nbad;
+    rc = fm_init(0);
+    if (rc != FM_OK)
+        bad("fm_init(0) without FIPSMOD_BREAK returned %s", err_name(rc));
+    want.error = 0;
+    want.failed_test = NULL;
+    check_state("normal power-up");
+    memset(&st, 0, sizeof st);
+    if (fm_module_status_get(&st) == FM_OK)
+        integrity_skipped = st.integrity_skipped;
+    if (fm_selftest_count(&ho.ntests) != FM_OK)
+        bad("fm_selftest_count failed");
+    if (ho.ntests == 0)
+        bad("the library reports no self-test: nothing to break");
+    if (ho.ntests > MAX_TESTS) {
+        bad("%zu self-tests: raise MAX_TESTS (%d)", ho.ntests, MAX_TESTS);
+        ho.ntests = MAX_TESTS;
+    }
+    for (i = 0; i < ho.ntests; i++) {
+        fm_selftest_result r;
+        memset(&r, 0, sizeof r);
+        rc = fm_selftest_get(i, &r);
+        if (rc != FM_OK || r.name == NULL || r.name[0] == '\0' || strlen(r.name) >= MAX_NAME) {
+            bad("fm_selftest_get(%zu) returned %s, name %s", i, err_name(rc),
+                r.name ? r.name : "NULL");
+            ho.ntests = i;
+            break;
+        }
+        strcpy(ho.names[i], r.name);
+        if (r.result != FM_SELFTEST_PASS && r.result != FM_SELFTEST_DEFERRED)
+            bad("after a normal power-up self-test \"%s\" reports %s", r.name,
+                result_name(r.result));
+        for (k = 0; k < i; k++)
+            if (strcmp(ho.names[k], r.name) == 0)
+                bad("two self-tests are named \"%s\": a break by name must hit exactly one",
+                    r.name);
+    }
+
+    /* The live contexts and expected answers the children use. */
+    ho.magic = HANDOFF_MAGIC ^ sizeof ho;
+    for (i = 0; i < NUM_ALGS; i++) {
+        if (fm_hash_digest_len(algs[i], &ho.dlen[i]) != FM_OK ||
+            fm_hash_init(&ho.hash[i], algs[i]) != FM_OK ||
+            fm_hash_update(&ho.hash[i], "abc", 3) != FM_OK ||
+            fm_hash(algs[i], "abc", 3, ho.digest[i], FM_HASH_MAX_LEN) != FM_OK ||
+            fm_hmac_init(&ho.hmac[i], algs[i], hmac_key, sizeof hmac_key) != FM_OK ||
+            fm_hmac_update(&ho.hmac[i], "abc", 3) != FM_OK ||
+            fm_hmac(algs[i], hmac_key, sizeof hmac_key, "abc", 3, ho.tag[i], ho.dlen[i]) != FM_OK)
+            bad("cannot prepare the contexts for alg %d", algs[i]);
+    }
+    /* Control: the same walk succeeds while operational. */
+    walk_all();
+    {
+        char names[MAX_TESTS * (MAX_NAME + 2)] = "";
+        for (i = 0; i < ho.ntests; i++) {
+            strcat(names, i ? ", " : "");
+            strcat(names, ho.names[i]);
+        }
+        snprintf(out, sizeof out, "%zu self-tests (%s); the walk of %zu functions succeeds",
+                 ho.ntests, names, WALK_N);
+    }
+    parent_check("OPERATIONAL", out, before);
+    if (ho.ntests == 0) {
+        printf("%d passed, %d failed\n", passed, failed);
+        return 1;
+    }
+
+    /* Break each self-test in turn. */
+    for (i = 0; i < ho.ntests; i++) {
+        const char *why;
+        snprintf(what, sizeof what, "BREAK %s", ho.names[i]);
+        if (integrity_skipped && strcmp(ho.names[i], "integrity") == 0) {
+            printf("%s -> SKIPPED: this build skips the integrity test (AddressSanitizer)\n",
+                   what);
+            skipped++;
+            continue;
+        }
+        why = run_child("--child", ho.names[i], out, sizeof out);
+        report(what, "error state, services refused", why, out);
+    }
+
+    /* Values that name no self-test break nothing. */
+    for (i = 0; i < 2 + 2 * ho.ntests; i++) {
+        const char *v, *why;
+        if (i == 0) {
+            v = "no-such-test";
+        } else if (i == 1) {
+            v = "";
+        } else {
+            const char *n = ho.names[(i - 2) / 2];
+            size_t len = strlen(n);
+            if ((i - 2) % 2 == 0) {
+                if (len < 2)
+                    continue;
+                snprintf(alt, sizeof alt, "%.*s", (int)(len - 1), n); /* a prefix */
+            } else {
+                snprintf(alt, sizeof alt, "%.*sx", MAX_NAME - 1, n);  /* an extension */
+            }
+            v = alt;
+        }
+        if (is_test_name(v))
+            continue;
+        snprintf(what, sizeof what, "BREAK \"%s\"", v);
+        why = run_child("--child-nobreak", v, out, sizeof out);
+        report(what, "matches no self-test: operational, services work", why, out);
+    }
+
+    if (skipped != 0)
+        printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+    else
+        printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--child") == 0)
+        return read_handoff() != 0 ? 1 : child_broken(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--child-nobreak") == 0)
+        return read_handoff() != 0 ? 1 : child_nobreak(argv[2]);
+    if (argc != 1) {
+        fprintf(stderr, "usage: %s   (run from the repository root; children are started by "
+                        "the driver itself)\n", argv[0]);
+        return 2;
+    }
+    return parent();
+}
