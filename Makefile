@@ -188,7 +188,7 @@ bench: $(BUILD)/bench
 	$(BUILD)/bench $(FILTER)
 
 # Test-only targets kept beside their code.
--include tests/break/break.mk tests/ctgrind/ctgrind.mk
+include tests/break/break.mk tests/ctgrind/ctgrind.mk
 
 # ---- install ---------------------------------------------------------------
 install: all

@@ -114,20 +114,42 @@ static const uint8_t sha256_kat_md[32] = {
     0xf9, 0x5a, 0x3d, 0x92, 0x73, 0xc8, 0xee, 0xa6,
 };
 
-/* SHA-256 on the portable code and on SHA-NI when the CPU has it. */
-static int selftest_sha256(int *reason)
+/* 1 when implementation impl of alg's family exists and the CPU can run it. */
+static int selftest_impl_available(int alg, int impl)
 {
-    uint8_t md[FM_SHA256_LEN];
+    int sha256_family = alg == FM_SHA224 || alg == FM_SHA256;
+    uint32_t need;
+
+    if (impl == IMPL_PORTABLE)
+        return 1;
+    if (sha256_family)
+        need = impl == IMPL_SHANI ? SHANI_NEEDS : 0;
+    else
+        need = impl == IMPL_AVX2 ? AVX2_NEEDS : impl == IMPL_AVX512 ? AVX512_NEEDS : 0;
+    return need != 0 && (cpu_detected() & need) == need;
+}
+
+/* Known answer of alg on every implementation the CPU has. */
+static int selftest_hash_kat(int test, int alg, const char *msg, size_t len,
+                             const uint8_t *expected, size_t mdlen, int *reason)
+{
+    uint8_t md[FM_HASH_MAX_LEN];
     int rc = FM_OK;
 
-    for (int impl = IMPL_PORTABLE; impl <= IMPL_SHANI && rc == FM_OK; impl++) {
-        if (impl == IMPL_SHANI && (cpu_detected() & SHANI_NEEDS) != SHANI_NEEDS)
-            break;
-        selftest_digest(FM_SHA256, impl, sha256_kat_msg, sizeof sha256_kat_msg - 1, md);
-        rc = selftest_check(SELFTEST_SHA256, md, sha256_kat_md, sizeof md);
+    for (int impl = IMPL_PORTABLE; impl <= IMPL_AVX512 && rc == FM_OK; impl++) {
+        if (!selftest_impl_available(alg, impl))
+            continue;
+        selftest_digest(alg, impl, msg, len, md);
+        rc = selftest_check(test, md, expected, mdlen);
     }
     *reason = rc == FM_OK ? REASON_NONE : REASON_KAT_MISMATCH;
     return rc;
+}
+
+static int selftest_sha256(int *reason)
+{
+    return selftest_hash_kat(SELFTEST_SHA256, FM_SHA256, sha256_kat_msg, sizeof sha256_kat_msg - 1,
+                             sha256_kat_md, sizeof sha256_kat_md, reason);
 }
 
 static const char hmac_kat_key[] = "fipsmod power-up HMAC-SHA-256 key";
@@ -166,21 +188,10 @@ static const uint8_t sha512_kat_md[64] = {
     0x40, 0xb1, 0x59, 0x05, 0xf1, 0xb7, 0x0d, 0xac,
 };
 
-/* SHA-512 on the portable code and on each vector variant the CPU has. */
 static int selftest_sha512(int *reason)
 {
-    uint8_t md[FM_SHA512_LEN];
-    int rc = FM_OK;
-
-    for (int impl = IMPL_PORTABLE; impl <= IMPL_AVX512 && rc == FM_OK; impl++) {
-        uint32_t need = impl == IMPL_AVX2 ? AVX2_NEEDS : impl == IMPL_AVX512 ? AVX512_NEEDS : 0;
-        if (impl == IMPL_SHANI || (cpu_detected() & need) != need)
-            continue;
-        selftest_digest(FM_SHA512, impl, sha512_kat_msg, sizeof sha512_kat_msg - 1, md);
-        rc = selftest_check(SELFTEST_SHA512, md, sha512_kat_md, sizeof md);
-    }
-    *reason = rc == FM_OK ? REASON_NONE : REASON_KAT_MISMATCH;
-    return rc;
+    return selftest_hash_kat(SELFTEST_SHA512, FM_SHA512, sha512_kat_msg, sizeof sha512_kat_msg - 1,
+                             sha512_kat_md, sizeof sha512_kat_md, reason);
 }
 
 /* HMAC-SHA-256 of the hashed range as integrity.h defines it. */
