@@ -587,7 +587,7 @@ int main(void)
     int f;
 
     tu_init("test_hmac");
-    for (f = FM_FAMILY_SHA256; f <= FM_FAMILY_MAX; f++) {
+    for (f = FM_FAMILY_SHA256; f <= FM_FAMILY_SHA512; f++) {
         const char *fam = f == FM_FAMILY_SHA256 ? "HMAC-SHA-224/256" : "HMAC-SHA-384/512";
         tu_case t = { .family = f };
         char label[96];
@@ -608,7 +608,7 @@ int main(void)
         };
         tu_add_per_impl(&suite, test_wycheproof, &t, wycheproof_files[i].file);
     }
-    for (f = FM_FAMILY_SHA256; f <= FM_FAMILY_MAX; f++) {
+    for (f = FM_FAMILY_SHA256; f <= FM_FAMILY_SHA512; f++) {
         const char *fam = f == FM_FAMILY_SHA256 ? "HMAC-SHA-224/256" : "HMAC-SHA-384/512";
         tu_case t = { .family = f };
         char label[96];

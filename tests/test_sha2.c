@@ -622,7 +622,7 @@ int main(void)
     int f;
 
     tu_init("test_sha2");
-    for (f = FM_FAMILY_SHA256; f <= FM_FAMILY_MAX; f++) {
+    for (f = FM_FAMILY_SHA256; f <= FM_FAMILY_SHA512; f++) {
         tu_case t = { .family = f };
         const char *fam = f == FM_FAMILY_SHA256 ? "SHA-224/256" : "SHA-384/512";
         char label[96];
@@ -641,7 +641,7 @@ int main(void)
         tu_add_per_impl(&suite, cavp_files[i].kind == CAVP_MSG ? test_cavp_msg : test_cavp_monte,
                         &t, cavp_paths[i]);
     }
-    for (f = FM_FAMILY_SHA256; f <= FM_FAMILY_MAX; f++) {
+    for (f = FM_FAMILY_SHA256; f <= FM_FAMILY_SHA512; f++) {
         tu_case t = { .family = f };
         const char *fam = f == FM_FAMILY_SHA256 ? "SHA-224/256" : "SHA-384/512";
         char label[96];

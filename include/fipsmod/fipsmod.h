@@ -8,5 +8,6 @@
 #include "module.h"
 #include "sha2.h"
 #include "hmac.h"
+#include "aes.h"
 
 #endif

@@ -113,6 +113,13 @@ static int sha512_impl_now(void)
     return (f & AVX2_NEEDS) == AVX2_NEEDS ? IMPL_AVX2 : IMPL_PORTABLE;
 }
 
+#define AESNI_NEEDS (FM_CPU_AESNI | FM_CPU_SSSE3)
+
+static int aes_impl_now(void)
+{
+    return (cpu_enabled() & AESNI_NEEDS) == AESNI_NEEDS ? IMPL_AESNI : IMPL_PORTABLE;
+}
+
 /* see fipsmod/cpu.h */
 int fm_cpu_features(uint32_t *detected, uint32_t *enabled)
 {
@@ -139,6 +146,7 @@ static const char *impl_name(int impl)
     case IMPL_SHANI: return "shani";
     case IMPL_AVX2:  return "avx2";
     case IMPL_AVX512: return "avx512";
+    case IMPL_AESNI: return "aesni";
     default:         return "portable";
     }
 }
@@ -151,6 +159,7 @@ int fm_impl_name(int family, const char **name)
     switch (family) {
     case FM_FAMILY_SHA256: *name = impl_name(sha256_impl_now()); return FM_OK;
     case FM_FAMILY_SHA512: *name = impl_name(sha512_impl_now()); return FM_OK;
+    case FM_FAMILY_AES:    *name = impl_name(aes_impl_now()); return FM_OK;
     default: *name = "unknown"; return FM_ERR_ARG;
     }
 }

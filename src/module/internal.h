@@ -28,6 +28,7 @@
 #define IMPL_SHANI    1
 #define IMPL_AVX2     2
 #define IMPL_AVX512   3
+#define IMPL_AESNI    4
 
 static inline uint32_t load_be32(const uint8_t *p)
 {

@@ -26,5 +26,9 @@
 
 #include "../hmac/hmac.c"
 
+#include "../aes/aes_ct64.c"
+#include "../aes/aes_ni.c"
+#include "../aes/aes.c"
+
 #include "selftest.c"
 #include "state.c"

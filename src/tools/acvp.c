@@ -25,6 +25,7 @@
 static const struct acvp_alg *const handler_tables[] = {
     acvp_sha2_algs,
     acvp_hmac_algs,
+    acvp_aes_algs,
 };
 
 static const char acvp_help[] =
@@ -46,6 +47,9 @@ static const char acvp_help[] =
     "  HMAC-SHA2-224 HMAC-SHA2-256 HMAC-SHA2-384 HMAC-SHA2-512\n"
     "  HMAC-SHA2-512/224 HMAC-SHA2-512/256\n"
     "      AFT (key, msg with group keyLen, msgLen, macLen -> mac)\n"
+    "  ACVP-AES-ECB\n"
+    "      AFT (key, pt|ct with group direction, keyLen -> ct|pt); MCT\n"
+    "      (-> resultsArray of 100 key, pt, ct)\n"
     "\n"
     "The module works on whole bytes. A test whose message, key or MAC length\n"
     "in bits is not a multiple of 8 is answered {\"tcId\": N, \"notClaimed\":\n"

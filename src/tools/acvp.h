@@ -53,6 +53,7 @@ struct acvp_alg {
 /* Handler tables (acvp_<family>.c), each ending with a NULL algorithm. */
 extern const struct acvp_alg acvp_sha2_algs[];
 extern const struct acvp_alg acvp_hmac_algs[];
+extern const struct acvp_alg acvp_aes_algs[];
 
 /* Print "fipsmod acvp: ALG tgId N tcId M: <message>"; returns -1. */
 int acvp_error(struct acvp_run *run, const char *fmt, ...)

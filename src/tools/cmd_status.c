@@ -89,6 +89,7 @@ static const char *family_key(int family)
     switch (family) {
     case FM_FAMILY_SHA256: return "sha256";
     case FM_FAMILY_SHA512: return "sha512";
+    case FM_FAMILY_AES:    return "aes";
     default: return NULL;
     }
 }

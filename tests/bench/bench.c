@@ -137,10 +137,78 @@ static int hmac_ossl(struct bench_state *st)
                 st->out, &n) == NULL ? -1 : 0;
 }
 
+/*
+ * AES ECB encryption of the whole buffer with a key expanded once, on both
+ * sides (fm_aes_init / one EVP_CIPHER_CTX set up without padding, reused:
+ * ECB carries no state between calls). The first 64 output bytes are what
+ * the cross-check compares.
+ */
+struct aes_bench {
+    fm_aes_key key;
+    EVP_CIPHER *cipher;
+    EVP_CIPHER_CTX *ctx;
+    uint8_t *out;
+};
+
+static void aes_cleanup(struct bench_state *st)
+{
+    struct aes_bench *ab = st->extra;
+
+    if (ab == NULL)
+        return;
+    fm_aes_wipe(&ab->key);
+    EVP_CIPHER_CTX_free(ab->ctx);
+    EVP_CIPHER_free(ab->cipher);
+    free(ab->out);
+    free(ab);
+    st->extra = NULL;
+}
+
+static int aes_ecb_setup(struct bench_state *st)
+{
+    struct aes_bench *ab = calloc(1, sizeof *ab);
+
+    if (ab == NULL)
+        return -1;
+    st->extra = ab;
+    st->keylen = (size_t)st->c->fm_alg; /* the key length in bytes */
+    for (size_t i = 0; i < st->keylen; i++)
+        st->key[i] = (uint8_t)(0x3c ^ (i * 11));
+    ab->out = malloc(st->c->bytes);
+    ab->cipher = EVP_CIPHER_fetch(NULL, st->c->ossl_name, NULL);
+    ab->ctx = EVP_CIPHER_CTX_new();
+    if (ab->out == NULL || ab->cipher == NULL || ab->ctx == NULL ||
+        fm_aes_init(&ab->key, st->key, st->keylen) != FM_OK ||
+        EVP_EncryptInit_ex2(ab->ctx, ab->cipher, st->key, NULL, NULL) != 1 ||
+        EVP_CIPHER_CTX_set_padding(ab->ctx, 0) != 1)
+        return -1;
+    return 0;
+}
+
+static int aes_ecb_fm(struct bench_state *st)
+{
+    struct aes_bench *ab = st->extra;
+    int rc = fm_aes_ecb_encrypt(&ab->key, st->in, ab->out, st->c->bytes);
+    memcpy(st->out, ab->out, 64);
+    return rc;
+}
+
+static int aes_ecb_ossl(struct bench_state *st)
+{
+    struct aes_bench *ab = st->extra;
+    int n;
+    int ok = EVP_EncryptUpdate(ab->ctx, ab->out, &n, st->in, (int)st->c->bytes);
+    memcpy(st->out, ab->out, 64);
+    return ok == 1 && (size_t)n == st->c->bytes ? 0 : -1;
+}
+
 #define HASH_CASE(name, alg, ossl, len, dlen) \
     { name, len, alg, ossl, dlen, hash_setup, hash_cleanup, hash_fm, hash_ossl }
 #define HMAC_CASE(name, alg, ossl, len, dlen) \
     { name, len, alg, ossl, dlen, hmac_setup, hash_cleanup, hmac_fm, hmac_ossl }
+/* For AES cases the "alg" slot carries the key length in bytes. */
+#define AES_ECB_CASE(name, klen, ossl, len) \
+    { name, len, klen, ossl, 64, aes_ecb_setup, aes_cleanup, aes_ecb_fm, aes_ecb_ossl }
 
 static const struct bench_case CASES[] = {
     HASH_CASE("SHA-256", FM_SHA256, "SHA256", 64, FM_SHA256_LEN),
@@ -151,6 +219,7 @@ static const struct bench_case CASES[] = {
     HASH_CASE("SHA-512", FM_SHA512, "SHA512", 16384, FM_SHA512_LEN),
     HMAC_CASE("HMAC-SHA-256", FM_SHA256, "SHA256", 64, FM_SHA256_LEN),
     HMAC_CASE("HMAC-SHA-256", FM_SHA256, "SHA256", 16384, FM_SHA256_LEN),
+    AES_ECB_CASE("AES-128-ECB", 16, "AES-128-ECB", 16384),
 };
 #define NCASES (sizeof CASES / sizeof CASES[0])
 
@@ -316,12 +385,13 @@ int main(int argc, char **argv)
         tm.seconds = 0.005;
     }
 
-    const char *ver = "?", *impl256 = "?", *impl512 = "?";
+    const char *ver = "?", *impl256 = "?", *impl512 = "?", *impl_aes = "?";
     if (fm_version(&ver) != FM_OK || fm_impl_name(FM_FAMILY_SHA256, &impl256) != FM_OK ||
-        fm_impl_name(FM_FAMILY_SHA512, &impl512) != FM_OK)
+        fm_impl_name(FM_FAMILY_SHA512, &impl512) != FM_OK ||
+        fm_impl_name(FM_FAMILY_AES, &impl_aes) != FM_OK)
         die("fm_version / fm_impl_name failed");
-    printf("# fipsmod %s vs %s; sha256 impl=%s sha512 impl=%s\n", ver,
-           OpenSSL_version(OPENSSL_VERSION), impl256, impl512);
+    printf("# fipsmod %s vs %s; sha256 impl=%s sha512 impl=%s aes impl=%s\n", ver,
+           OpenSSL_version(OPENSSL_VERSION), impl256, impl512, impl_aes);
     printf("# median of %d interleaved rounds of %.0f ms per side; ratio = "
            "median of per-round fipsmod/openssl\n", tm.rounds, tm.seconds * 1e3);
     fflush(stdout);

@@ -96,6 +96,8 @@ static const int algs[NUM_ALGS] = {
     FM_SHA224, FM_SHA256, FM_SHA384, FM_SHA512, FM_SHA512_224, FM_SHA512_256,
 };
 static const uint8_t hmac_key[32] = "fipsmod break test key, 32 byte";
+static const uint8_t aes_key[32] = "fipsmod break test AES-256 key!";
+static const uint8_t aes_pt[32] = "two blocks of AES plaintext ...";
 
 typedef struct {
     uint64_t magic;                     /* HANDOFF_MAGIC ^ sizeof(handoff) */
@@ -104,6 +106,8 @@ typedef struct {
     uint8_t digest[NUM_ALGS][FM_HASH_MAX_LEN]; /* H("abc") */
     uint8_t tag[NUM_ALGS][FM_HASH_MAX_LEN];    /* HMAC(hmac_key, "abc") */
     size_t dlen[NUM_ALGS];
+    fm_aes_key aes;                     /* fm_aes_init(aes_key) */
+    uint8_t aes_ct[32];                 /* ECB encryption of aes_pt under it */
     size_t ntests;
     char names[MAX_TESTS][MAX_NAME];    /* self-test names, in fm_selftest_get order */
 } handoff;
@@ -637,6 +641,58 @@ static void walk_hmac_wipe(void)
  * FM_EXPORT declarations of the headers in include/fipsmod/.
  */
 enum { REFUSED, WORKS };
+static void walk_aes_init(void)
+{
+    struct {
+        fm_aes_key k;
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_aes_init", fm_aes_init(&b.k, aes_key, sizeof aes_key), &b.k, sizeof b.k);
+    fm_aes_wipe(&b.k);
+}
+
+/* ECB in one direction with the parent's key; the key is const and stays. */
+static void walk_aes_ecb(int encrypt)
+{
+    const char *call = encrypt ? "fm_aes_ecb_encrypt" : "fm_aes_ecb_decrypt";
+    const uint8_t *in = encrypt ? aes_pt : ho.aes_ct;
+    const uint8_t *want_out = encrypt ? ho.aes_ct : aes_pt;
+    struct {
+        uint8_t out[32];
+        uint8_t guard;
+    } b;
+    int rc;
+
+    memset(&b, 0xAA, sizeof b);
+    rc = encrypt ? fm_aes_ecb_encrypt(&ho.aes, in, b.out, sizeof b.out)
+                 : fm_aes_ecb_decrypt(&ho.aes, in, b.out, sizeof b.out);
+    service_result(call, rc, b.out, sizeof b.out);
+    if (want.error == 0 && rc == FM_OK && memcmp(b.out, want_out, sizeof b.out) != 0)
+        bad("%s gave a wrong answer while operational", call);
+}
+
+static void walk_aes_ecb_encrypt(void)
+{
+    walk_aes_ecb(1);
+}
+
+static void walk_aes_ecb_decrypt(void)
+{
+    walk_aes_ecb(0);
+}
+
+static void walk_aes_wipe(void)
+{
+    fm_aes_key k = ho.aes;
+
+    if (fm_aes_wipe(&k) != FM_OK || first_nonzero(&k, sizeof k) != sizeof k)
+        bad("fm_aes_wipe did not zero the key");
+    if (fm_aes_wipe(NULL) != FM_ERR_ARG)
+        bad("fm_aes_wipe(NULL) did not return FM_ERR_ARG");
+}
+
 static const struct {
     const char *name;
     int in_error;
@@ -652,6 +708,9 @@ static const struct {
     { "fm_hmac_final", REFUSED, walk_hmac_final },
     { "fm_hmac_verify", REFUSED, walk_hmac_verify },
     { "fm_hmac", REFUSED, walk_hmac },
+    { "fm_aes_init", REFUSED, walk_aes_init },
+    { "fm_aes_ecb_encrypt", REFUSED, walk_aes_ecb_encrypt },
+    { "fm_aes_ecb_decrypt", REFUSED, walk_aes_ecb_decrypt },
     { "fm_selftest", REFUSED, walk_selftest },
     /* status, zeroisation, implementation selection */
     { "fm_init", WORKS, walk_init },
@@ -665,6 +724,7 @@ static const struct {
     { "fm_wipe", WORKS, walk_wipe },
     { "fm_hash_wipe", WORKS, walk_hash_wipe },
     { "fm_hmac_wipe", WORKS, walk_hmac_wipe },
+    { "fm_aes_wipe", WORKS, walk_aes_wipe },
     { "fm_cpu_features", WORKS, walk_cpu_features },
     { "fm_cpu_set_features", WORKS, walk_cpu_set_features },
     { "fm_impl_name", WORKS, walk_impl_name },
@@ -1253,6 +1313,9 @@ static int parent(void)
             fm_hmac(algs[i], hmac_key, sizeof hmac_key, "abc", 3, ho.tag[i], ho.dlen[i]) != FM_OK)
             bad("cannot prepare the contexts for alg %d", algs[i]);
     }
+    if (fm_aes_init(&ho.aes, aes_key, sizeof aes_key) != FM_OK ||
+        fm_aes_ecb_encrypt(&ho.aes, aes_pt, ho.aes_ct, sizeof ho.aes_ct) != FM_OK)
+        bad("cannot prepare the AES key");
     /* Control: the same walk succeeds while operational. */
     walk_all();
     {

@@ -156,11 +156,17 @@ static const struct {
     const char *feature;
 } known_impls[] = {
     { FM_FAMILY_SHA256, "shani", FM_CPU_SHANI | FM_CPU_SSE41 | FM_CPU_SSSE3, "SHA-NI" },
+    { FM_FAMILY_AES, "aesni", FM_CPU_AESNI | FM_CPU_SSSE3, "AES-NI" },
 };
 
 static const char *family_name(int family)
 {
-    return family == FM_FAMILY_SHA256 ? "SHA-224/256" : "SHA-384/512";
+    switch (family) {
+    case FM_FAMILY_SHA256: return "SHA-224/256";
+    case FM_FAMILY_SHA512: return "SHA-384/512";
+    case FM_FAMILY_AES:    return "AES";
+    default:               return "unknown family";
+    }
 }
 
 /* Try every subset of the detected features; keep each distinct name. */
