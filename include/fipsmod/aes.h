@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * AES (FIPS 197) with 128-, 192- and 256-bit keys, and the ECB mode
- * (SP 800-38A section 6.1). More modes follow in this header.
+ * AES (FIPS 197) with 128-, 192- and 256-bit keys, and the confidentiality
+ * modes ECB, CBC and CTR (SP 800-38A sections 6.1, 6.2, 6.5). More modes
+ * follow in this header.
  *
  * A caller-owned fm_aes_key holds the expanded key schedule and records
  * the implementation that made it (constant-time bitsliced C, or AES-NI):
@@ -52,6 +53,33 @@ FM_EXPORT int fm_aes_ecb_encrypt(const fm_aes_key *key, const uint8_t *in, uint8
                                  size_t len);
 FM_EXPORT int fm_aes_ecb_decrypt(const fm_aes_key *key, const uint8_t *in, uint8_t *out,
                                  size_t len);
+
+/*
+ * CBC (SP 800-38A 6.2) without padding: len must be a multiple of 16. iv is
+ * read as the initialisation vector and, on success, replaced by the last
+ * ciphertext block, so consecutive calls continue one message (streaming
+ * on block boundaries). in and out may be the same buffer. Returns FM_OK,
+ * FM_ERR_ARG, FM_ERR_CONTEXT, FM_ERR_LENGTH or FM_ERR_STATE; on failure out
+ * is zeroed and iv is left as it was.
+ */
+FM_EXPORT int fm_aes_cbc_encrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN],
+                                 const uint8_t *in, uint8_t *out, size_t len);
+FM_EXPORT int fm_aes_cbc_decrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN],
+                                 const uint8_t *in, uint8_t *out, size_t len);
+
+/*
+ * CTR (SP 800-38A 6.5) with the whole 16-byte block as a big-endian
+ * counter (it wraps modulo 2^128). Encryption and decryption are the same
+ * operation; len may be any length. ctr is the first counter block and,
+ * on success, is advanced by the number of blocks used, a final partial
+ * block counting as one: consecutive calls continue one keystream only
+ * when each len but the last is a multiple of 16. The caller must never
+ * reuse a counter value under one key. in and out may be the same buffer.
+ * Returns FM_OK, FM_ERR_ARG, FM_ERR_CONTEXT or FM_ERR_STATE; on failure out
+ * is zeroed and ctr is left as it was.
+ */
+FM_EXPORT int fm_aes_ctr(const fm_aes_key *key, uint8_t ctr[FM_AES_BLOCK_LEN],
+                         const uint8_t *in, uint8_t *out, size_t len);
 
 #ifdef __cplusplus
 }

@@ -30,37 +30,52 @@
 #define IMPL_AVX512   3
 #define IMPL_AESNI    4
 
+/* Unaligned words for the freestanding module: may_alias and aligned(1)
+ * make such accesses well defined at any address. */
+typedef uint32_t __attribute__((may_alias, aligned(1))) unaligned_u32;
+typedef uint64_t __attribute__((may_alias, aligned(1))) unaligned_word;
+
+/* Big-endian loads and stores: one access, and a byte swap on a little-
+ * endian host (constant time either way). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HOST_TO_BE32(x) __builtin_bswap32(x)
+#define HOST_TO_BE64(x) __builtin_bswap64(x)
+#else
+#define HOST_TO_BE32(x) (x)
+#define HOST_TO_BE64(x) (x)
+#endif
+
 static inline uint32_t load_be32(const uint8_t *p)
 {
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-           ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+    return HOST_TO_BE32(*(const unaligned_u32 *)p);
 }
 
 static inline uint64_t load_be64(const uint8_t *p)
 {
-    return ((uint64_t)load_be32(p) << 32) | load_be32(p + 4);
+    return HOST_TO_BE64(*(const unaligned_word *)p);
 }
 
 static inline void store_be32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+    *(unaligned_u32 *)p = HOST_TO_BE32(v);
 }
 
 static inline void store_be64(uint8_t *p, uint64_t v)
 {
-    store_be32(p, (uint32_t)(v >> 32));
-    store_be32(p + 4, (uint32_t)v);
+    *(unaligned_word *)p = HOST_TO_BE64(v);
 }
 
-/* memcpy for the freestanding module; lengths are public. */
+/* memcpy for the freestanding module (non-overlapping buffers), eight
+ * bytes at a time; lengths are public. */
 static inline void copy_bytes(void *dst, const void *src, size_t n)
 {
     uint8_t *d = (uint8_t *)dst;
     const uint8_t *s = (const uint8_t *)src;
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8)
+        *(unaligned_word *)(d + i) = *(const unaligned_word *)(s + i);
+    for (; i < n; i++)
         d[i] = s[i];
 }
 

@@ -683,6 +683,47 @@ static void walk_aes_ecb_decrypt(void)
     walk_aes_ecb(0);
 }
 
+/* CBC and CTR with the parent's key; the IV/counter must be left alone
+ * when refused. In the operational walk only the return code is checked:
+ * test_aes_modes.c checks the answers. */
+static void walk_aes_mode(const char *call, int mode)
+{
+    uint8_t iv[16], iv0[16];
+    struct {
+        uint8_t out[32];
+        uint8_t guard;
+    } b;
+    int rc;
+
+    memset(iv, 0x5c, sizeof iv);
+    memcpy(iv0, iv, sizeof iv);
+    memset(&b, 0xAA, sizeof b);
+    if (mode == 0)
+        rc = fm_aes_cbc_encrypt(&ho.aes, iv, aes_pt, b.out, sizeof b.out);
+    else if (mode == 1)
+        rc = fm_aes_cbc_decrypt(&ho.aes, iv, ho.aes_ct, b.out, sizeof b.out);
+    else
+        rc = fm_aes_ctr(&ho.aes, iv, aes_pt, b.out, sizeof b.out);
+    service_result(call, rc, b.out, sizeof b.out);
+    if (want.error != 0 && memcmp(iv, iv0, sizeof iv) != 0)
+        bad("%s: refused, but it changed the IV/counter", call);
+}
+
+static void walk_aes_cbc_encrypt(void)
+{
+    walk_aes_mode("fm_aes_cbc_encrypt", 0);
+}
+
+static void walk_aes_cbc_decrypt(void)
+{
+    walk_aes_mode("fm_aes_cbc_decrypt", 1);
+}
+
+static void walk_aes_ctr(void)
+{
+    walk_aes_mode("fm_aes_ctr", 2);
+}
+
 static void walk_aes_wipe(void)
 {
     fm_aes_key k = ho.aes;
@@ -711,6 +752,9 @@ static const struct {
     { "fm_aes_init", REFUSED, walk_aes_init },
     { "fm_aes_ecb_encrypt", REFUSED, walk_aes_ecb_encrypt },
     { "fm_aes_ecb_decrypt", REFUSED, walk_aes_ecb_decrypt },
+    { "fm_aes_cbc_encrypt", REFUSED, walk_aes_cbc_encrypt },
+    { "fm_aes_cbc_decrypt", REFUSED, walk_aes_cbc_decrypt },
+    { "fm_aes_ctr", REFUSED, walk_aes_ctr },
     { "fm_selftest", REFUSED, walk_selftest },
     /* status, zeroisation, implementation selection */
     { "fm_init", WORKS, walk_init },

@@ -351,7 +351,7 @@ static int run_leak_in_module(transcript *t)
 static int run_aes(const char *name, size_t klen, transcript *t)
 {
     static const size_t nblocks[] = { 1, 2, 3, 4, 5, 8, 9 };
-    uint8_t key[32], pt[9 * 16], ct[9 * 16], back[9 * 16];
+    uint8_t key[32], pt[9 * 16], ptpub[9 * 16], ct[9 * 16], back[9 * 16];
     int fails = 0;
 
     for (size_t i = 0; i < sizeof nblocks / sizeof nblocks[0]; i++) {
@@ -361,6 +361,7 @@ static int run_aes(const char *name, size_t klen, transcript *t)
 
         fill(key, klen, 0xae5u << 16 | klen << 8 | len);
         fill(pt, len, 0x5eed00u | len);
+        memcpy(ptpub, pt, len); /* the driver compares with this public copy */
         FM_SECRET(key, klen);
         FM_SECRET(pt, len);
         rc = fm_aes_init(&k, key, klen);
@@ -368,20 +369,39 @@ static int run_aes(const char *name, size_t klen, transcript *t)
             rc = fm_aes_ecb_encrypt(&k, pt, ct, len);
         if (rc == FM_OK)
             rc = fm_aes_ecb_decrypt(&k, ct, back, len);
-        fm_aes_wipe(&k);
         fails += check(rc == FM_OK, name, "ECB failed", len, 0);
         FM_PUBLIC(ct, len);
         FM_PUBLIC(back, len);
-        FM_PUBLIC(pt, len);
-        fails += check(memcmp(back, pt, len) == 0, name, "decrypt(encrypt(x)) != x", len, 0);
+        fails += check(memcmp(back, ptpub, len) == 0, name, "ECB decrypt(encrypt(x)) != x", len, 0);
         transcript_add(t, ct, len);
+
+        /* CBC and CTR: the IV and counter are public, the data secret; CTR
+         * also on a length that ends in a partial block. */
+        for (int mode = 0; mode < 2; mode++) {
+            uint8_t iv[16], iv2[16];
+            size_t n = mode == 0 ? len : len - 5;
+            memset(iv, 0xf0 ^ mode, sizeof iv);
+            memcpy(iv2, iv, sizeof iv);
+            rc = mode == 0 ? fm_aes_cbc_encrypt(&k, iv, pt, ct, n) : fm_aes_ctr(&k, iv, pt, ct, n);
+            if (rc == FM_OK)
+                rc = mode == 0 ? fm_aes_cbc_decrypt(&k, iv2, ct, back, n)
+                               : fm_aes_ctr(&k, iv2, ct, back, n);
+            fails += check(rc == FM_OK, name, mode == 0 ? "CBC failed" : "CTR failed", n, 0);
+            FM_PUBLIC(ct, n);
+            FM_PUBLIC(back, n);
+            fails += check(memcmp(back, ptpub, n) == 0, name,
+                           mode == 0 ? "CBC round trip" : "CTR round trip", n, 0);
+            transcript_add(t, ct, n);
+        }
+        fm_aes_wipe(&k);
+        FM_PUBLIC(pt, len);
     }
     return fails;
 }
 
-static int run_aes128(transcript *t) { return run_aes("AES-128-ECB", 16, t); }
-static int run_aes192(transcript *t) { return run_aes("AES-192-ECB", 24, t); }
-static int run_aes256(transcript *t) { return run_aes("AES-256-ECB", 32, t); }
+static int run_aes128(transcript *t) { return run_aes("AES-128", 16, t); }
+static int run_aes192(transcript *t) { return run_aes("AES-192", 24, t); }
+static int run_aes256(transcript *t) { return run_aes("AES-256", 32, t); }
 #endif
 
 typedef struct {
@@ -404,9 +424,9 @@ static const ct_case cases[] = {
     { "HMAC-SHA-512", FM_FAMILY_SHA512, run_hmac_sha512 },
     { "HMAC-SHA-512/224", FM_FAMILY_SHA512, run_hmac_sha512_224 },
     { "HMAC-SHA-512/256", FM_FAMILY_SHA512, run_hmac_sha512_256 },
-    { "AES-128-ECB", FM_FAMILY_AES, run_aes128 },
-    { "AES-192-ECB", FM_FAMILY_AES, run_aes192 },
-    { "AES-256-ECB", FM_FAMILY_AES, run_aes256 },
+    { "AES-128 ECB/CBC/CTR", FM_FAMILY_AES, run_aes128 },
+    { "AES-192 ECB/CBC/CTR", FM_FAMILY_AES, run_aes192 },
+    { "AES-256 ECB/CBC/CTR", FM_FAMILY_AES, run_aes256 },
 #else
     { "leak: branch on a secret byte", 0, run_leak_branch },
     { "leak: table index by a secret byte", 0, run_leak_index },
