@@ -93,18 +93,6 @@ static void init_ok(fm_aes_key *k, const uint8_t *key, size_t klen)
     assert_int_equal(fm_aes_init(k, key, klen), FM_OK);
 }
 
-static size_t hex_fixed(const tu_rsp *r, const char *field, uint8_t *out, size_t cap)
-{
-    const char *s = tu_rsp_field(r, field);
-    size_t n = 0;
-
-    if (s == NULL)
-        fail_msg("%s:%lu: record without %s", r->path, r->record_line, field);
-    if (tu_hex_decode(s, out, cap, &n) != 0)
-        fail_msg("%s:%lu: bad hex in %s", r->path, r->record_line, field);
-    return n;
-}
-
 /* ctr += n modulo 2^128 (big-endian). */
 static void ctr_add(uint8_t ctr[16], uint64_t n)
 {
@@ -155,17 +143,6 @@ static const struct {
 static char cavp_paths[sizeof cavp_files / sizeof cavp_files[0]][64];
 static char mct_paths[sizeof mct_files / sizeof mct_files[0]][64];
 
-static bool section_encrypt(const tu_rsp *r)
-{
-    bool enc = r->nparams == 1 && strcmp(r->params[0].name, "ENCRYPT") == 0;
-    bool dec = r->nparams == 1 && strcmp(r->params[0].name, "DECRYPT") == 0;
-
-    if (!enc && !dec)
-        fail_msg("%s:%lu: record outside an [ENCRYPT] or [DECRYPT] section", r->path,
-                 r->record_line);
-    return enc;
-}
-
 static void test_cavp(void **state)
 {
     tu_case *c = tu_begin(state);
@@ -178,12 +155,12 @@ static void test_cavp(void **state)
     tu_vector_path(c, path, sizeof path);
     assert_int_equal(tu_rsp_open(&r, path), 0);
     while ((rc = tu_rsp_next(&r)) == 1) {
-        bool enc = section_encrypt(&r);
+        bool enc = tu_rsp_encrypt_section(&r);
         uint8_t key[32], iv0[16], iv[16], want_iv[16], pt[16 * 16], ct[16 * 16], got[16 * 16];
-        size_t kl = hex_fixed(&r, "KEY", key, sizeof key);
-        size_t il = hex_fixed(&r, "IV", iv0, sizeof iv0);
-        size_t pl = hex_fixed(&r, "PLAINTEXT", pt, sizeof pt);
-        size_t cl = hex_fixed(&r, "CIPHERTEXT", ct, sizeof ct);
+        size_t kl = tu_rsp_hex(&r, "KEY", key, sizeof key);
+        size_t il = tu_rsp_hex(&r, "IV", iv0, sizeof iv0);
+        size_t pl = tu_rsp_hex(&r, "PLAINTEXT", pt, sizeof pt);
+        size_t cl = tu_rsp_hex(&r, "CIPHERTEXT", ct, sizeof ct);
         const uint8_t *in = enc ? pt : ct, *want = enc ? ct : pt;
         fm_aes_key k;
         char what[200];
@@ -295,13 +272,13 @@ static void test_cavp_mct(void **state)
     tu_vector_path(c, path, sizeof path);
     assert_int_equal(tu_rsp_open(&r, path), 0);
     while ((rc = tu_rsp_next(&r)) == 1) {
-        bool enc = section_encrypt(&r);
+        bool enc = tu_rsp_encrypt_section(&r);
         const char *count_s = tu_rsp_field(&r, "COUNT");
         uint8_t fkey[32], fiv[16], pt[16], ct[16], out[16];
-        size_t kl = hex_fixed(&r, "KEY", fkey, sizeof fkey);
-        size_t il = hex_fixed(&r, "IV", fiv, sizeof fiv);
-        size_t pl = hex_fixed(&r, "PLAINTEXT", pt, sizeof pt);
-        size_t cl = hex_fixed(&r, "CIPHERTEXT", ct, sizeof ct);
+        size_t kl = tu_rsp_hex(&r, "KEY", fkey, sizeof fkey);
+        size_t il = tu_rsp_hex(&r, "IV", fiv, sizeof fiv);
+        size_t pl = tu_rsp_hex(&r, "PLAINTEXT", pt, sizeof pt);
+        size_t cl = tu_rsp_hex(&r, "CIPHERTEXT", ct, sizeof ct);
         const uint8_t *fin = enc ? pt : ct, *want = enc ? ct : pt;
         char what[200];
 

@@ -103,6 +103,12 @@ int tu_rsp_next(tu_rsp *r);
 
 /* Value of a field of the current record, or NULL. */
 const char *tu_rsp_field(const tu_rsp *r, const char *name);
+/* Field `field` of the record, hex-decoded into out (at most cap bytes);
+ * returns its length. A missing field or bad hex fails the test. */
+size_t tu_rsp_hex(const tu_rsp *r, const char *field, uint8_t *out, size_t cap);
+/* true in an [ENCRYPT] section, false in [DECRYPT]; any other section
+ * fails the test. */
+bool tu_rsp_encrypt_section(const tu_rsp *r);
 
 /* Value of a section parameter in force (`[L = 32]` -> "32"), or NULL. */
 const char *tu_rsp_param(const tu_rsp *r, const char *name);

@@ -187,3 +187,28 @@ void tu_rsp_close(tu_rsp *r)
         fclose(r->f);
     memset(r, 0, sizeof *r);
 }
+
+/* see testutil.h */
+size_t tu_rsp_hex(const tu_rsp *r, const char *field, uint8_t *out, size_t cap)
+{
+    const char *s = tu_rsp_field(r, field);
+    size_t n = 0;
+
+    if (s == NULL)
+        fail_msg("%s:%lu: record without %s", r->path, r->record_line, field);
+    if (tu_hex_decode(s, out, cap, &n) != 0)
+        fail_msg("%s:%lu: bad hex in %s", r->path, r->record_line, field);
+    return n;
+}
+
+/* see testutil.h */
+bool tu_rsp_encrypt_section(const tu_rsp *r)
+{
+    bool enc = r->nparams == 1 && strcmp(r->params[0].name, "ENCRYPT") == 0;
+    bool dec = r->nparams == 1 && strcmp(r->params[0].name, "DECRYPT") == 0;
+
+    if (!enc && !dec)
+        fail_msg("%s:%lu: record outside an [ENCRYPT] or [DECRYPT] section", r->path,
+                 r->record_line);
+    return enc;
+}
