@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AES (FIPS 197) with 128-, 192- and 256-bit keys, and the confidentiality
- * modes ECB, CBC and CTR (SP 800-38A sections 6.1, 6.2, 6.5). More modes
- * follow in this header.
+ * modes ECB, CBC and CTR (SP 800-38A sections 6.1, 6.2, 6.5) and GCM
+ * (SP 800-38D).
  *
  * A caller-owned fm_aes_key holds the expanded key schedule and records
  * the implementation that made it (constant-time bitsliced C, or AES-NI):
@@ -80,6 +80,135 @@ FM_EXPORT int fm_aes_cbc_decrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_
  */
 FM_EXPORT int fm_aes_ctr(const fm_aes_key *key, uint8_t ctr[FM_AES_BLOCK_LEN],
                          const uint8_t *in, uint8_t *out, size_t len);
+
+/*
+ * GCM (SP 800-38D): authenticated encryption with associated data.
+ *
+ * An fm_aes_gcm_key holds the AES schedule, the hash subkey H = AES(0^128)
+ * with the powers of H the implementation uses, and the state of the
+ * module's IV generator. Wipe it with fm_aes_gcm_wipe.
+ *
+ * IVs: any length from 1 byte (12 bytes is the efficient, usual choice).
+ * An IV must never repeat under one key. Encryption with a caller's IV is
+ * allowed but not approved (the service indicator says so): the approved
+ * way is to let the module make the IV, fm_aes_gcm_seal_geniv, which
+ * builds the 96-bit IV of SP 800-38D section 8.2.1 from a 4-byte fixed
+ * field the caller sets once per key (fm_aes_gcm_set_iv_fixed; it must
+ * differ between every key instance that could share a key) and a 64-bit
+ * invocation counter kept in the key, which refuses to wrap. Decryption
+ * with any IV is approved.
+ *
+ * Tags: 4 to 16 bytes; 12 to 16 bytes are approved, 4 and 8 bytes are
+ * approved only under the limits of SP 800-38D Appendix C (the caller's
+ * duty), other lengths work but are not approved. Message length: at most
+ * 2^36 - 32 bytes (2^39 - 256 bits, section 5.2.1.1); AAD at most 2^61 - 1
+ * bytes.
+ *
+ * Opening never releases plaintext whose tag did not verify: the one-shot
+ * fm_aes_gcm_open zeroes out and returns FM_ERR_VERIFY. The streaming
+ * decryption must hand out plaintext before the tag is known; its final
+ * call is given the plaintext buffer to zero when the tag fails.
+ */
+#define FM_AES_GCM_IV_LEN 12      /* the recommended (and generated) IV length */
+#define FM_AES_GCM_TAG_LEN 16     /* the full tag */
+#define FM_AES_GCM_FIXED_LEN 4    /* fixed field of a generated IV */
+
+typedef struct {
+    uint64_t opaque[200];
+} fm_aes_gcm_key;
+
+typedef struct {
+    uint64_t opaque[16];
+} fm_aes_gcm_ctx;
+
+/*
+ * Expand a 16-, 24- or 32-byte key and derive H. Returns FM_OK, FM_ERR_ARG,
+ * FM_ERR_LENGTH (the context is then wiped) or FM_ERR_STATE.
+ */
+FM_EXPORT int fm_aes_gcm_init(fm_aes_gcm_key *key, const uint8_t *k, size_t klen);
+/* Zero the key, H and the IV generator. Returns FM_OK or FM_ERR_ARG. */
+FM_EXPORT int fm_aes_gcm_wipe(fm_aes_gcm_key *key);
+
+/*
+ * One-shot encryption with the caller's IV: out receives len bytes of
+ * ciphertext (in == out allowed), tag receives taglen bytes. Not approved
+ * (SP 800-38D 8.2: the module cannot vouch for the IV's uniqueness).
+ * Returns FM_OK, FM_ERR_ARG, FM_ERR_CONTEXT, FM_ERR_LENGTH (IV, tag or
+ * message length) or FM_ERR_STATE; on failure out and tag (its first
+ * taglen bytes, at most 16) are zeroed.
+ */
+FM_EXPORT int fm_aes_gcm_seal(const fm_aes_gcm_key *key, const uint8_t *iv, size_t ivlen,
+                              const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len,
+                              uint8_t *out, uint8_t *tag, size_t taglen);
+
+/*
+ * One-shot decryption and verification. On success out holds len bytes of
+ * plaintext; if the tag does not match, out is zeroed and FM_ERR_VERIFY is
+ * returned. Approved. Other returns as fm_aes_gcm_seal.
+ */
+FM_EXPORT int fm_aes_gcm_open(const fm_aes_gcm_key *key, const uint8_t *iv, size_t ivlen,
+                              const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len,
+                              const uint8_t *tag, size_t taglen, uint8_t *out);
+
+/*
+ * Set the 4-byte fixed field of generated IVs (SP 800-38D 8.2.1) and
+ * restart the invocation counter at zero. Call it once after
+ * fm_aes_gcm_init and before any fm_aes_gcm_seal_geniv; it fails with
+ * FM_ERR_CONTEXT if this key has already generated an IV (restarting the
+ * counter would repeat IVs). Returns FM_OK, FM_ERR_ARG, FM_ERR_LENGTH
+ * (fixedlen != 4), FM_ERR_CONTEXT or FM_ERR_STATE.
+ */
+FM_EXPORT int fm_aes_gcm_set_iv_fixed(fm_aes_gcm_key *key, const uint8_t *fixed,
+                                      size_t fixedlen);
+
+/*
+ * Approved one-shot encryption: the module generates the 12-byte IV
+ * (fixed field || 64-bit big-endian invocation counter), writes it to iv
+ * and encrypts as fm_aes_gcm_seal. Safe to call from several threads on
+ * one key (the counter is taken atomically). Returns as fm_aes_gcm_seal,
+ * plus FM_ERR_CONTEXT when no fixed field was set or the counter is
+ * exhausted (2^64 IVs; the key must then be replaced).
+ */
+FM_EXPORT int fm_aes_gcm_seal_geniv(fm_aes_gcm_key *key, uint8_t iv[FM_AES_GCM_IV_LEN],
+                                    const uint8_t *aad, size_t aadlen, const uint8_t *in,
+                                    size_t len, uint8_t *out, uint8_t *tag, size_t taglen);
+
+/*
+ * Streaming: start, then any number of fm_aes_gcm_aad calls, then any
+ * number of fm_aes_gcm_update calls (each of any length; once data has
+ * been given no more AAD may follow), then one final call. The context
+ * refers to the key, which must stay alive and unchanged until the final
+ * call or fm_aes_gcm_ctx_wipe. direction is FM_AES_GCM_ENCRYPT or
+ * FM_AES_GCM_DECRYPT. fm_aes_gcm_start_geniv starts an approved
+ * encryption with a generated IV (written to iv).
+ * Every call returns FM_OK, FM_ERR_ARG, FM_ERR_CONTEXT (not started,
+ * finished, or calls out of order), FM_ERR_LENGTH or FM_ERR_STATE; after
+ * any failure the context is wiped and must be started again.
+ */
+#define FM_AES_GCM_ENCRYPT 1
+#define FM_AES_GCM_DECRYPT 0
+
+FM_EXPORT int fm_aes_gcm_start(fm_aes_gcm_ctx *ctx, const fm_aes_gcm_key *key, int direction,
+                               const uint8_t *iv, size_t ivlen);
+FM_EXPORT int fm_aes_gcm_start_geniv(fm_aes_gcm_ctx *ctx, fm_aes_gcm_key *key,
+                                     uint8_t iv[FM_AES_GCM_IV_LEN]);
+FM_EXPORT int fm_aes_gcm_aad(fm_aes_gcm_ctx *ctx, const uint8_t *aad, size_t len);
+/* Encrypts or decrypts len bytes from in to out (in == out allowed). */
+FM_EXPORT int fm_aes_gcm_update(fm_aes_gcm_ctx *ctx, const uint8_t *in, uint8_t *out,
+                                size_t len);
+/* Encryption: write the taglen-byte tag and wipe the context. */
+FM_EXPORT int fm_aes_gcm_encrypt_final(fm_aes_gcm_ctx *ctx, uint8_t *tag, size_t taglen);
+/*
+ * Decryption: compare the tag (in constant time) and wipe the context.
+ * Returns FM_OK or FM_ERR_VERIFY; on FM_ERR_VERIFY the ptlen bytes at pt
+ * (the plaintext this context produced, or whatever part of it the caller
+ * still holds; pt may be NULL when ptlen is 0) are zeroed, and any
+ * plaintext already released must be discarded.
+ */
+FM_EXPORT int fm_aes_gcm_decrypt_final(fm_aes_gcm_ctx *ctx, const uint8_t *tag, size_t taglen,
+                                       uint8_t *pt, size_t ptlen);
+/* Zero a context without finishing it. Returns FM_OK or FM_ERR_ARG. */
+FM_EXPORT int fm_aes_gcm_ctx_wipe(fm_aes_gcm_ctx *ctx);
 
 #ifdef __cplusplus
 }

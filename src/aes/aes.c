@@ -15,13 +15,14 @@
 
 #define AES_MAGIC 0x41455331u /* "AES1" */
 
-static int aes_key_state_init(aes_key_state *st, const uint8_t *k, size_t klen)
+/* Expand k (klen 16, 24 or 32) with implementation impl (one the CPU has). */
+static int aes_key_state_init(aes_key_state *st, const uint8_t *k, size_t klen, int impl)
 {
     int rounds;
 
     wipe(st, sizeof *st);
-    st->impl = (uint8_t)aes_impl_now();
-    if (st->impl == IMPL_AESNI)
+    st->impl = (uint8_t)impl;
+    if (st->impl != IMPL_PORTABLE)
         rounds = aes_ni_keysched(&st->u.ni, k, klen);
     else
         rounds = aes_ct64_keysched(st->u.ct64, k, klen);
@@ -35,7 +36,9 @@ static int aes_key_state_init(aes_key_state *st, const uint8_t *k, size_t klen)
 static void aes_encrypt_blocks(const aes_key_state *st, const uint8_t *in, uint8_t *out,
                                size_t nblocks)
 {
-    if (st->impl == IMPL_AESNI)
+    if (st->impl == IMPL_VAES)
+        aes_vaes_encrypt_blocks(&st->u.ni, st->rounds, in, out, nblocks);
+    else if (st->impl == IMPL_AESNI)
         aes_ni_encrypt_blocks(&st->u.ni, st->rounds, in, out, nblocks);
     else
         aes_ct64_encrypt_blocks(st->u.ct64, st->rounds, in, out, nblocks);
@@ -44,7 +47,9 @@ static void aes_encrypt_blocks(const aes_key_state *st, const uint8_t *in, uint8
 static void aes_decrypt_blocks(const aes_key_state *st, const uint8_t *in, uint8_t *out,
                                size_t nblocks)
 {
-    if (st->impl == IMPL_AESNI)
+    if (st->impl == IMPL_VAES)
+        aes_vaes_decrypt_blocks(&st->u.ni, st->rounds, in, out, nblocks);
+    else if (st->impl == IMPL_AESNI)
         aes_ni_decrypt_blocks(&st->u.ni, st->rounds, in, out, nblocks);
     else
         aes_ct64_decrypt_blocks(st->u.ct64, st->rounds, in, out, nblocks);
@@ -65,7 +70,7 @@ int fm_aes_init(fm_aes_key *key, const uint8_t *k, size_t klen)
         wipe(key, sizeof *key);
         return service_exit(rc, 0);
     }
-    return service_exit(aes_key_state_init((aes_key_state *)key, k, klen), 1);
+    return service_exit(aes_key_state_init((aes_key_state *)key, k, klen, aes_impl_now()), 1);
 }
 
 /* see fipsmod/aes.h */
@@ -138,12 +143,90 @@ static void aes_xor(uint8_t *dst, const uint8_t *a, const uint8_t *b, size_t n)
         dst[i] = a[i] ^ b[i];
 }
 
+/* CBC encryption of whole blocks: each block needs the previous
+ * ciphertext (6.2), so every implementation goes one block at a time. */
+static void aes_cbc_encrypt_blocks(const aes_key_state *st, uint8_t iv[16], const uint8_t *in,
+                                   uint8_t *out, size_t nblocks)
+{
+    if (st->impl != IMPL_PORTABLE) {
+        aes_ni_cbc_encrypt(&st->u.ni, st->rounds, iv, in, out, nblocks);
+        return;
+    }
+    for (size_t off = 0; off < 16 * nblocks; off += FM_AES_BLOCK_LEN) {
+        aes_xor(iv, iv, in + off, FM_AES_BLOCK_LEN);
+        aes_ct64_encrypt_blocks(st->u.ct64, st->rounds, iv, iv, 1);
+        copy_bytes(out + off, iv, FM_AES_BLOCK_LEN);
+    }
+}
+
+/* CBC decryption of whole blocks; the blocks are independent, so the
+ * portable code decrypts a chunk at a time (keeping the ciphertext, which
+ * in == out would overwrite). */
+static void aes_cbc_decrypt_blocks(const aes_key_state *st, uint8_t iv[16], const uint8_t *in,
+                                   uint8_t *out, size_t nblocks)
+{
+    uint8_t ct[AES_CHUNK * FM_AES_BLOCK_LEN], pt[AES_CHUNK * FM_AES_BLOCK_LEN];
+    size_t len = 16 * nblocks;
+
+    if (st->impl == IMPL_VAES) {
+        aes_vaes_cbc_decrypt(&st->u.ni, st->rounds, iv, in, out, nblocks);
+        return;
+    }
+    if (st->impl == IMPL_AESNI) {
+        aes_ni_cbc_decrypt(&st->u.ni, st->rounds, iv, in, out, nblocks);
+        return;
+    }
+    for (size_t off = 0; off < len; off += sizeof ct) {
+        size_t n = len - off < sizeof ct ? len - off : sizeof ct;
+        copy_bytes(ct, in + off, n);
+        aes_ct64_decrypt_blocks(st->u.ct64, st->rounds, ct, pt, n / FM_AES_BLOCK_LEN);
+        aes_xor(out + off, pt, iv, FM_AES_BLOCK_LEN);
+        aes_xor(out + off + FM_AES_BLOCK_LEN, pt + FM_AES_BLOCK_LEN, ct, n - FM_AES_BLOCK_LEN);
+        copy_bytes(iv, ct + n - FM_AES_BLOCK_LEN, FM_AES_BLOCK_LEN);
+    }
+    wipe(pt, sizeof pt);
+}
+
+/* CTR over whole blocks with the 128-bit big-endian counter ctr (public:
+ * the carry may branch). */
+static void aes_ctr_blocks(const aes_key_state *st, uint8_t ctr[16], const uint8_t *in,
+                           uint8_t *out, size_t nblocks)
+{
+    uint8_t ks[AES_CHUNK * FM_AES_BLOCK_LEN];
+    uint64_t hi, lo;
+
+    if (st->impl == IMPL_VAES) {
+        aes_vaes_ctr128(&st->u.ni, st->rounds, ctr, in, out, nblocks);
+        return;
+    }
+    if (st->impl == IMPL_AESNI) {
+        aes_ni_ctr128(&st->u.ni, st->rounds, ctr, in, out, nblocks);
+        return;
+    }
+    hi = load_be64(ctr);
+    lo = load_be64(ctr + 8);
+    while (nblocks > 0) {
+        size_t n = nblocks < AES_CHUNK ? nblocks : AES_CHUNK;
+        for (size_t b = 0; b < n; b++) {
+            store_be64(ks + b * FM_AES_BLOCK_LEN, hi);
+            store_be64(ks + b * FM_AES_BLOCK_LEN + 8, lo);
+            hi += ++lo == 0;
+        }
+        aes_ct64_encrypt_blocks(st->u.ct64, st->rounds, ks, ks, n);
+        aes_xor(out, in, ks, n * FM_AES_BLOCK_LEN);
+        in += n * FM_AES_BLOCK_LEN;
+        out += n * FM_AES_BLOCK_LEN;
+        nblocks -= n;
+    }
+    store_be64(ctr, hi);
+    store_be64(ctr + 8, lo);
+    wipe(ks, sizeof ks);
+}
+
 /* see fipsmod/aes.h */
 int fm_aes_cbc_encrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN], const uint8_t *in,
                        uint8_t *out, size_t len)
 {
-    const aes_key_state *st = (const aes_key_state *)key;
-    uint8_t chain[FM_AES_BLOCK_LEN];
     int rc = aes_ecb_check(key, in, out, len);
 
     if (rc == FM_OK && iv == NULL) {
@@ -152,14 +235,7 @@ int fm_aes_cbc_encrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN], cons
     }
     if (rc != FM_OK)
         return service_exit(rc, 0);
-    /* Each block needs the previous ciphertext (6.2): one block at a time. */
-    copy_bytes(chain, iv, sizeof chain);
-    for (size_t off = 0; off < len; off += FM_AES_BLOCK_LEN) {
-        aes_xor(chain, chain, in + off, FM_AES_BLOCK_LEN);
-        aes_encrypt_blocks(st, chain, chain, 1);
-        copy_bytes(out + off, chain, FM_AES_BLOCK_LEN);
-    }
-    copy_bytes(iv, chain, sizeof chain);
+    aes_cbc_encrypt_blocks((const aes_key_state *)key, iv, in, out, len / FM_AES_BLOCK_LEN);
     return service_exit(FM_OK, 1);
 }
 
@@ -167,9 +243,6 @@ int fm_aes_cbc_encrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN], cons
 int fm_aes_cbc_decrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN], const uint8_t *in,
                        uint8_t *out, size_t len)
 {
-    const aes_key_state *st = (const aes_key_state *)key;
-    uint8_t ct[AES_CHUNK * FM_AES_BLOCK_LEN], pt[AES_CHUNK * FM_AES_BLOCK_LEN];
-    uint8_t prev[FM_AES_BLOCK_LEN];
     int rc = aes_ecb_check(key, in, out, len);
 
     if (rc == FM_OK && iv == NULL) {
@@ -178,29 +251,17 @@ int fm_aes_cbc_decrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN], cons
     }
     if (rc != FM_OK)
         return service_exit(rc, 0);
-    copy_bytes(prev, iv, sizeof prev);
-    for (size_t off = 0; off < len; off += sizeof ct) {
-        size_t n = len - off < sizeof ct ? len - off : sizeof ct;
-        /* Keep the ciphertext: with in == out the output overwrites it. */
-        copy_bytes(ct, in + off, n);
-        aes_decrypt_blocks(st, ct, pt, n / FM_AES_BLOCK_LEN);
-        aes_xor(out + off, pt, prev, FM_AES_BLOCK_LEN);
-        aes_xor(out + off + FM_AES_BLOCK_LEN, pt + FM_AES_BLOCK_LEN, ct, n - FM_AES_BLOCK_LEN);
-        copy_bytes(prev, ct + n - FM_AES_BLOCK_LEN, sizeof prev);
-    }
-    copy_bytes(iv, prev, sizeof prev);
-    wipe(pt, sizeof pt);
+    aes_cbc_decrypt_blocks((const aes_key_state *)key, iv, in, out, len / FM_AES_BLOCK_LEN);
     return service_exit(FM_OK, 1);
 }
-
 
 /* see fipsmod/aes.h */
 int fm_aes_ctr(const fm_aes_key *key, uint8_t ctr[FM_AES_BLOCK_LEN], const uint8_t *in,
                uint8_t *out, size_t len)
 {
     const aes_key_state *st = (const aes_key_state *)key;
-    uint8_t ks[AES_CHUNK * FM_AES_BLOCK_LEN];
-    uint64_t hi, lo;
+    uint8_t ks[FM_AES_BLOCK_LEN];
+    size_t full = len / FM_AES_BLOCK_LEN, rest = len % FM_AES_BLOCK_LEN;
     int rc = service_enter();
 
     if (out == NULL)
@@ -213,23 +274,13 @@ int fm_aes_ctr(const fm_aes_key *key, uint8_t ctr[FM_AES_BLOCK_LEN], const uint8
         wipe(out, len);
         return service_exit(rc, 0);
     }
-    /* The 128-bit big-endian counter as two words; it is public, so the
-     * carry may branch. */
-    hi = load_be64(ctr);
-    lo = load_be64(ctr + 8);
-    for (size_t off = 0; off < len; off += sizeof ks) {
-        size_t n = len - off < sizeof ks ? len - off : sizeof ks;
-        size_t nblocks = (n + FM_AES_BLOCK_LEN - 1) / FM_AES_BLOCK_LEN;
-        for (size_t b = 0; b < nblocks; b++) {
-            store_be64(ks + b * FM_AES_BLOCK_LEN, hi);
-            store_be64(ks + b * FM_AES_BLOCK_LEN + 8, lo);
-            hi += ++lo == 0;
-        }
-        aes_encrypt_blocks(st, ks, ks, nblocks);
-        aes_xor(out + off, in + off, ks, n);
+    aes_ctr_blocks(st, ctr, in, out, full);
+    if (rest != 0) {
+        /* The final partial block uses one more counter value. */
+        uint8_t zero[FM_AES_BLOCK_LEN] = { 0 };
+        aes_ctr_blocks(st, ctr, zero, ks, 1);
+        aes_xor(out + 16 * full, in + 16 * full, ks, rest);
+        wipe(ks, sizeof ks);
     }
-    store_be64(ctr, hi);
-    store_be64(ctr + 8, lo);
-    wipe(ks, sizeof ks);
     return service_exit(FM_OK, 1);
 }

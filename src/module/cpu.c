@@ -113,11 +113,18 @@ static int sha512_impl_now(void)
     return (f & AVX2_NEEDS) == AVX2_NEEDS ? IMPL_AVX2 : IMPL_PORTABLE;
 }
 
-#define AESNI_NEEDS (FM_CPU_AESNI | FM_CPU_SSSE3)
+/* AES-NI comes with PCLMULQDQ for GCM's GHASH (every CPU with one has the
+ * other); VAES adds 256-bit AES and carry-less multiply on AVX2 registers. */
+#define AESNI_NEEDS (FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL)
+#define VAES_NEEDS (AESNI_NEEDS | FM_CPU_AVX2 | FM_CPU_VAES | FM_CPU_VPCLMUL)
 
 static int aes_impl_now(void)
 {
-    return (cpu_enabled() & AESNI_NEEDS) == AESNI_NEEDS ? IMPL_AESNI : IMPL_PORTABLE;
+    uint32_t f = cpu_enabled();
+
+    if ((f & VAES_NEEDS) == VAES_NEEDS)
+        return IMPL_VAES;
+    return (f & AESNI_NEEDS) == AESNI_NEEDS ? IMPL_AESNI : IMPL_PORTABLE;
 }
 
 /* see fipsmod/cpu.h */
@@ -147,6 +154,7 @@ static const char *impl_name(int impl)
     case IMPL_AVX2:  return "avx2";
     case IMPL_AVX512: return "avx512";
     case IMPL_AESNI: return "aesni";
+    case IMPL_VAES:  return "vaes";
     default:         return "portable";
     }
 }

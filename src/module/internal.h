@@ -29,6 +29,7 @@
 #define IMPL_AVX2     2
 #define IMPL_AVX512   3
 #define IMPL_AESNI    4
+#define IMPL_VAES     5
 
 /* Unaligned words for the freestanding module: may_alias and aligned(1)
  * make such accesses well defined at any address. */

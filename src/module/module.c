@@ -28,7 +28,13 @@
 
 #include "../aes/aes_ct64.c"
 #include "../aes/aes_ni.c"
+#include "../aes/aes_vaes.c"
+#include "../aes/ghash_ct64.c"
+#include "../aes/ghash_clmul.c"
+#include "../aes/gcm_ni.c"
+#include "../aes/gcm_vaes.c"
 #include "../aes/aes.c"
+#include "../aes/gcm.c"
 
 #include "selftest.c"
 #include "state.c"

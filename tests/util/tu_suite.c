@@ -156,7 +156,9 @@ static const struct {
     const char *feature;
 } known_impls[] = {
     { FM_FAMILY_SHA256, "shani", FM_CPU_SHANI | FM_CPU_SSE41 | FM_CPU_SSSE3, "SHA-NI" },
-    { FM_FAMILY_AES, "aesni", FM_CPU_AESNI | FM_CPU_SSSE3, "AES-NI" },
+    { FM_FAMILY_AES, "aesni", FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL, "AES-NI and PCLMULQDQ" },
+    { FM_FAMILY_AES, "vaes", FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL | FM_CPU_AVX2 | FM_CPU_VAES |
+                             FM_CPU_VPCLMUL, "VAES and VPCLMULQDQ" },
 };
 
 static const char *family_name(int family)
