@@ -22,6 +22,7 @@ extern const struct tool_cmd tool_cmd_help;
 static const struct tool_cmd *const commands[] = {
     &tool_cmd_acvp,
     &tool_cmd_dgst,
+    &tool_cmd_enc,
     &tool_cmd_help,
     &tool_cmd_mac,
     &tool_cmd_selftest,
@@ -58,7 +59,8 @@ static const char help_help[] =
     "\n"
     "Examples:\n"
     "  fipsmod help\n"
-    "  fipsmod help acvp\n";
+    "  fipsmod help acvp\n"
+    "  fipsmod help enc\n";
 
 static int help_run(int argc, char **argv)
 {
