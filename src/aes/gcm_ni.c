@@ -28,14 +28,13 @@
  *
  * Counter: only bytes 12..15 change (inc32), so the counter is a uint32_t
  * in a general register and bytes 0..11 a fixed register image; unsigned
- * arithmetic wraps modulo 2^32 exactly as inc32 does. Eight counter
- * blocks are normally one block plus 0..7 in its last byte (byte adds,
- * no shuffles, so the vector ports stay free for AES and GHASH); when the
- * last byte would overflow within the eight, each block is built from
- * its own 32-bit value instead.
+ * arithmetic wraps modulo 2^32 exactly as inc32 does. The eight counter
+ * blocks come from one byte-reversed block with PADDD, never from a test
+ * of whether the last byte overflows: with an IV other than 96 bits the
+ * counter is derived from H, so nothing may branch on it.
  *
- * Public: the counter, the block count, the number of rounds, the
- * ciphertext. Secret: the round keys, the keystream, the plaintext, H and
+ * Public: the block count, the number of rounds, the ciphertext (the
+ * counter only for 96-bit IVs). Secret: the round keys, the keystream, the plaintext, H and
  * its powers, y. Secrets stay in xmm registers: loads of round keys and of
  * the powers of H are kept inside the loops (ghash_clmul_opaque), because
  * hoisted they would not fit in sixteen registers and be spilled. Checked
@@ -65,6 +64,13 @@
  * bytes 12..15 zero) and the 32-bit counter v stored big-endian in bytes
  * 12..15. v wraps modulo 2^32 in uint32_t arithmetic, which is inc32.
  */
+/* The byte reversal of a whole block. */
+GCM_NI_TARGET
+static inline __m128i gcm_ni_bswap(void)
+{
+    return _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+}
+
 GCM_NI_TARGET
 static inline __m128i gcm_ni_ctr_block(__m128i c0, uint32_t v)
 {
@@ -86,38 +92,25 @@ static inline __m128i gcm_ni_load_y(const uint8_t y[16])
     return _mm_shuffle_epi8(v, _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
 }
 
-/* Byte 15 set to i, the rest zero. */
-#define GCM_NI_BYTE15(i) _mm_set_epi8((i), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-
 /*
  * The eight counter blocks c32 + 0..7 into b0..b7, XORed with round key
- * 0. When the low byte cannot overflow within the eight (the usual case;
- * the counter is public, so the test may branch), block i is the first
- * block plus i in its last byte: one byte add each, no shuffle, which
- * leaves the vector ports to AESENC and PCLMULQDQ.
+ * 0. The block is byte-reversed so that bytes 12..15 are a native dword,
+ * PADDD adds i (wrapping modulo 2^32, which is inc32) and the block is
+ * reversed back. No test for the cheaper case where byte 15 cannot
+ * overflow: that would branch on the counter, which for IVs other than 96
+ * bits is derived from H (J0 = GHASH_H(IV ...), SP 800-38D 7.1 step 2).
  */
+#define GCM_NI_CTR_I(le, i, k0)                                                      \
+    _mm_xor_si128(_mm_shuffle_epi8(_mm_add_epi32((le), _mm_set_epi32(0, 0, 0, (i))), \
+                                   gcm_ni_bswap()),                                  \
+                  (k0))
 #define GCM_NI_CTR8(c0, c32, k0)                                                 \
     do {                                                                         \
-        if (((c32) & 0xff) <= 0xf8) {                                            \
-            __m128i c_ = gcm_ni_ctr_block((c0), (c32));                          \
-            b0 = _mm_xor_si128(c_, (k0));                                        \
-            b1 = _mm_xor_si128(_mm_add_epi8(c_, GCM_NI_BYTE15(1)), (k0));        \
-            b2 = _mm_xor_si128(_mm_add_epi8(c_, GCM_NI_BYTE15(2)), (k0));        \
-            b3 = _mm_xor_si128(_mm_add_epi8(c_, GCM_NI_BYTE15(3)), (k0));        \
-            b4 = _mm_xor_si128(_mm_add_epi8(c_, GCM_NI_BYTE15(4)), (k0));        \
-            b5 = _mm_xor_si128(_mm_add_epi8(c_, GCM_NI_BYTE15(5)), (k0));        \
-            b6 = _mm_xor_si128(_mm_add_epi8(c_, GCM_NI_BYTE15(6)), (k0));        \
-            b7 = _mm_xor_si128(_mm_add_epi8(c_, GCM_NI_BYTE15(7)), (k0));        \
-        } else {                                                                 \
-            b0 = _mm_xor_si128(gcm_ni_ctr_block((c0), (c32) + 0u), (k0));        \
-            b1 = _mm_xor_si128(gcm_ni_ctr_block((c0), (c32) + 1u), (k0));        \
-            b2 = _mm_xor_si128(gcm_ni_ctr_block((c0), (c32) + 2u), (k0));        \
-            b3 = _mm_xor_si128(gcm_ni_ctr_block((c0), (c32) + 3u), (k0));        \
-            b4 = _mm_xor_si128(gcm_ni_ctr_block((c0), (c32) + 4u), (k0));        \
-            b5 = _mm_xor_si128(gcm_ni_ctr_block((c0), (c32) + 5u), (k0));        \
-            b6 = _mm_xor_si128(gcm_ni_ctr_block((c0), (c32) + 6u), (k0));        \
-            b7 = _mm_xor_si128(gcm_ni_ctr_block((c0), (c32) + 7u), (k0));        \
-        }                                                                        \
+        __m128i le_ = _mm_shuffle_epi8(gcm_ni_ctr_block((c0), (c32)), gcm_ni_bswap()); \
+        b0 = GCM_NI_CTR_I(le_, 0, (k0)); b1 = GCM_NI_CTR_I(le_, 1, (k0));        \
+        b2 = GCM_NI_CTR_I(le_, 2, (k0)); b3 = GCM_NI_CTR_I(le_, 3, (k0));        \
+        b4 = GCM_NI_CTR_I(le_, 4, (k0)); b5 = GCM_NI_CTR_I(le_, 5, (k0));        \
+        b6 = GCM_NI_CTR_I(le_, 6, (k0)); b7 = GCM_NI_CTR_I(le_, 7, (k0));        \
     } while (0)
 
 /* One AES round on the eight blocks b0..b7 with round key r. */
@@ -289,7 +282,7 @@ static void aes_gcm_ni_decrypt(const aes_ni_schedule *ks, int rounds,
 #undef GCM_NI_ROUND_GHASH
 #undef GCM_NI_ROUND
 #undef GCM_NI_CTR8
-#undef GCM_NI_BYTE15
+#undef GCM_NI_CTR_I
 #undef ST
 #undef LD
 #undef GCM_NI_TARGET

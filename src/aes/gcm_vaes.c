@@ -52,18 +52,18 @@
  * multiplication, and other placements of the GHASH steps among the
  * rounds (front-loaded, evenly spread, reduction last).
  *
- * Counters (inc32, 6.2): only bytes 12..15 count, modulo 2^32. When byte
- * 15 does not wrap within the group, the sixteen counters are the
- * broadcast counter plus 0..15 added to byte 15 directly; otherwise the
+ * Counters (inc32, 6.2): only bytes 12..15 count, modulo 2^32. The
  * block is byte-reversed, the 32-bit word incremented with VPADDD (which
- * wraps modulo 2^32 as inc32 requires) and reversed back. The choice
- * depends only on the counter, which is public.
+ * wraps modulo 2^32 as inc32 requires) and reversed back, for every group:
+ * a cheaper byte add when byte 15 cannot wrap would need a branch on the
+ * counter, which for IVs other than 96 bits is derived from H (J0 =
+ * GHASH_H(IV ...), section 7.1 step 2) and so is not public.
  *
  * A final group of fewer than sixteen blocks goes through the same AES
  * code with the missing blocks absent, and its GHASH uses H^n..H^1.
  *
  * Constant time: no branch or address depends on H, y, the key or the
- * data; only block counts and the counter steer the code. As compiled by
+ * data; only block counts steer the code. As compiled by
  * GCC 12 and Clang 14 with the module flags, the stack receives only
  * public values (ciphertext, counters, constants), except that Clang
  * keeps a copy of the incoming y in aes_gcm_vaes_encrypt (checked in the
@@ -347,22 +347,17 @@ VAES_INLINE void gcm_vaes_ctr_fill(__m256i b[8], __m128i prefix, uint32_t c32)
     __m256i base = _mm256_broadcastsi128_si256(
         _mm_insert_epi32(prefix, (int)__builtin_bswap32(c32), 3));
 
-    if ((c32 & 0xff) <= 0xff - (VAES_GROUP - 1)) {
-        /* Byte 15 is the top byte of dword 3 and does not wrap. */
-        VAES_UNROLL
-        for (int j = 0; j < 8; j++)
-            b[j] = _mm256_add_epi32(base, _mm256_set_epi32((2 * j + 1) << 24, 0, 0, 0,
-                                                           (2 * j) << 24, 0, 0, 0));
-    } else {
-        /* Reversed, bytes 12..15 are dword 0 as a native integer. */
-        __m256i mask = ghash_bswap_mask();
-        __m256i le = _mm256_shuffle_epi8(base, mask);
+    /* Reversed, bytes 12..15 are dword 0 as a native integer; VPADDD
+     * wraps it modulo 2^32 as inc32 requires. Always this way, with no
+     * test for a carry out of byte 15: for IVs other than 96 bits the
+     * counter comes from GHASH under H and is not public. */
+    __m256i mask = ghash_bswap_mask();
+    __m256i le = _mm256_shuffle_epi8(base, mask);
 
-        VAES_UNROLL
-        for (int j = 0; j < 8; j++)
-            b[j] = _mm256_shuffle_epi8(
-                _mm256_add_epi32(le, _mm256_set_epi32(0, 0, 0, 2 * j + 1, 0, 0, 0, 2 * j)), mask);
-    }
+    VAES_UNROLL
+    for (int j = 0; j < 8; j++)
+        b[j] = _mm256_shuffle_epi8(
+            _mm256_add_epi32(le, _mm256_set_epi32(0, 0, 0, 2 * j + 1, 0, 0, 0, 2 * j)), mask);
 }
 
 /* What gcm_vaes_group hashes between its rounds. */
