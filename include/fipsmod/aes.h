@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AES (FIPS 197) with 128-, 192- and 256-bit keys, and the confidentiality
- * modes ECB, CBC and CTR (SP 800-38A sections 6.1, 6.2, 6.5) and GCM
- * (SP 800-38D).
+ * modes ECB, CBC and CTR (SP 800-38A sections 6.1, 6.2, 6.5), GCM
+ * (SP 800-38D), CMAC (SP 800-38B) and key wrap KW/KWP (SP 800-38F).
  *
  * A caller-owned fm_aes_key holds the expanded key schedule and records
  * the implementation that made it (constant-time bitsliced C, or AES-NI):
@@ -209,6 +209,74 @@ FM_EXPORT int fm_aes_gcm_decrypt_final(fm_aes_gcm_ctx *ctx, const uint8_t *tag, 
                                        uint8_t *pt, size_t ptlen);
 /* Zero a context without finishing it. Returns FM_OK or FM_ERR_ARG. */
 FM_EXPORT int fm_aes_gcm_ctx_wipe(fm_aes_gcm_ctx *ctx);
+
+/*
+ * CMAC (SP 800-38B) with AES. One-shot or streaming; the MAC length is 1
+ * to 16 bytes (the leftmost bytes of the full MAC), approved from 8 bytes
+ * up (SP 800-38B Appendix A advises at least 64 bits); in strict mode a
+ * shorter MAC is refused with FM_ERR_NOT_APPROVED. The context refers to
+ * the key (by address: a copy of the context made by assignment works,
+ * a copy of the key does not), which must stay alive and unchanged until
+ * the final call; a key wiped in between is refused with FM_ERR_CONTEXT.
+ * The context holds the secret subkeys K1 and K2 and the pending block:
+ * the final call wipes it, and so does every failure of init, update or
+ * final (start again with fm_aes_cmac_init), and fm_aes_cmac_wipe.
+ * Returns FM_OK, FM_ERR_ARG, FM_ERR_CONTEXT (key or context not
+ * initialised, or finished), FM_ERR_LENGTH (maclen not 1..16),
+ * FM_ERR_NOT_APPROVED or FM_ERR_STATE; fm_aes_cmac_verify returns
+ * FM_ERR_VERIFY on a mismatch (compared in constant time). On failure the
+ * maclen bytes at mac are zeroed.
+ */
+#define FM_AES_CMAC_LEN 16
+
+typedef struct {
+    uint64_t opaque[16];
+} fm_aes_cmac_ctx;
+
+FM_EXPORT int fm_aes_cmac(const fm_aes_key *key, const uint8_t *msg, size_t len, uint8_t *mac,
+                          size_t maclen);
+FM_EXPORT int fm_aes_cmac_verify(const fm_aes_key *key, const uint8_t *msg, size_t len,
+                                 const uint8_t *mac, size_t maclen);
+FM_EXPORT int fm_aes_cmac_init(fm_aes_cmac_ctx *ctx, const fm_aes_key *key);
+FM_EXPORT int fm_aes_cmac_update(fm_aes_cmac_ctx *ctx, const uint8_t *msg, size_t len);
+FM_EXPORT int fm_aes_cmac_final(fm_aes_cmac_ctx *ctx, uint8_t *mac, size_t maclen);
+FM_EXPORT int fm_aes_cmac_wipe(fm_aes_cmac_ctx *ctx);
+
+/*
+ * Key wrap (SP 800-38F): KW (section 6.2, the forward cipher wraps) and
+ * KWP (section 6.3, with padding). All are approved. Lengths in bytes,
+ * from SP 800-38F section 5.3.1 Table 1 (in semiblocks of 8 bytes there):
+ *   fm_aes_kw_wrap: len a multiple of 8, 16 <= len <= 8 * (2^54 - 1);
+ *     out receives len + 8 bytes.
+ *   fm_aes_kw_unwrap: len a multiple of 8, 24 <= len <= 8 * 2^54; out
+ *     receives len - 8 bytes.
+ *   fm_aes_kwp_wrap: 1 <= len <= 2^32 - 1; out receives
+ *     FM_AES_KWP_WRAPPED_LEN(len) bytes.
+ *   fm_aes_kwp_unwrap: len a multiple of 8, 16 <= len <= 2^32 + 8 (the
+ *     longest KWP output; Table 1 says 2^29 semiblocks, one fewer than
+ *     its own plaintext maximum needs); out needs room for len - 8 bytes
+ *     and *outlen receives the unwrapped length (0 on failure).
+ * The one-block KW of RFC 3394 for 8-byte keys is not in SP 800-38F and
+ * is refused (FM_ERR_LENGTH); so is the "inverse cipher" variant, which
+ * is not implemented. Unwrapping returns FM_ERR_VERIFY when the integrity
+ * check (the ICV, and for KWP the length indicator and zero padding)
+ * fails, checked in constant time; out is then zeroed. Other returns:
+ * FM_OK, FM_ERR_ARG (NULL pointers, or in and out overlapping),
+ * FM_ERR_CONTEXT (key not initialised), FM_ERR_LENGTH, FM_ERR_STATE. On
+ * any failure the output bytes named above are zeroed, except for a len
+ * beyond the maxima, when no buffer of that size can exist and nothing is
+ * written. in and out must not overlap.
+ */
+#define FM_AES_KWP_WRAPPED_LEN(len) ((((len) + 7) / 8) * 8 + 8)
+
+FM_EXPORT int fm_aes_kw_wrap(const fm_aes_key *key, const uint8_t *in, size_t len,
+                             uint8_t *out);
+FM_EXPORT int fm_aes_kw_unwrap(const fm_aes_key *key, const uint8_t *in, size_t len,
+                               uint8_t *out);
+FM_EXPORT int fm_aes_kwp_wrap(const fm_aes_key *key, const uint8_t *in, size_t len,
+                              uint8_t *out);
+FM_EXPORT int fm_aes_kwp_unwrap(const fm_aes_key *key, const uint8_t *in, size_t len,
+                                uint8_t *out, size_t *outlen);
 
 #ifdef __cplusplus
 }

@@ -35,6 +35,8 @@
 #include "../aes/gcm_vaes.c"
 #include "../aes/aes.c"
 #include "../aes/gcm.c"
+#include "../aes/cmac.c"
+#include "../aes/aes_kw.c"
 
 #include "selftest.c"
 #include "state.c"

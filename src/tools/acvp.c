@@ -26,6 +26,8 @@ static const struct acvp_alg *const handler_tables[] = {
     acvp_sha2_algs,
     acvp_hmac_algs,
     acvp_aes_algs,
+    acvp_cmac_algs,
+    acvp_kw_algs,
 };
 
 static const char acvp_help[] =
@@ -58,6 +60,19 @@ static const char acvp_help[] =
     "      byte keeps its payloadLen bits, as SP 800-38A truncates the last\n"
     "      block). A test with no iv asks for an IUT-generated counter, which\n"
     "      the module does not provide: it is not claimed.\n"
+    "  ACVP-AES-GCM\n"
+    "      AFT encrypt (key, iv, aad, pt with group ivLen, tagLen -> ct, tag);\n"
+    "      AFT decrypt (key, iv, aad, ct, tag -> pt, or testPassed false).\n"
+    "      Groups with ivGen \"internal\" (module-generated IV) are not claimed:\n"
+    "      their answers could not be graded against NIST's expected values.\n"
+    "  CMAC-AES\n"
+    "      AFT gen (key, message with group keyLen, msgLen, macLen -> mac);\n"
+    "      AFT ver (key, message, mac -> testPassed)\n"
+    "  ACVP-AES-KW ACVP-AES-KWP\n"
+    "      AFT (key, pt|ct with group direction, kwCipher, keyLen, payloadLen\n"
+    "      -> ct|pt, or testPassed false when an unwrap fails its check).\n"
+    "      kwCipher \"inverse\" (the inverse cipher as W's forward function)\n"
+    "      is not implemented: those tests are not claimed.\n"
     "\n"
     "The module works on whole bytes. A test whose message, key or MAC length\n"
     "in bits is not a multiple of 8 (other than an AES-CTR payload) is\n"

@@ -54,6 +54,8 @@ struct acvp_alg {
 extern const struct acvp_alg acvp_sha2_algs[];
 extern const struct acvp_alg acvp_hmac_algs[];
 extern const struct acvp_alg acvp_aes_algs[];
+extern const struct acvp_alg acvp_cmac_algs[];
+extern const struct acvp_alg acvp_kw_algs[];
 
 /* Print "fipsmod acvp: ALG tgId N tcId M: <message>"; returns -1. */
 int acvp_error(struct acvp_run *run, const char *fmt, ...)

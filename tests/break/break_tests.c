@@ -49,13 +49,22 @@
  *     fm_hash_init (its context is the output), fm_hash_update,
  *     fm_hash_final, fm_hash, fm_hmac_init, fm_hmac_update, fm_hmac_final,
  *     fm_hmac_verify (with the right tag, and with a wrong one), fm_hmac,
+ *     fm_aes_cmac_init (its context is the output), fm_aes_cmac_update,
+ *     fm_aes_cmac_final, fm_aes_cmac, fm_aes_cmac_verify (right and wrong
+ *     tag), fm_aes_kw_wrap, fm_aes_kw_unwrap, fm_aes_kwp_wrap,
+ *     fm_aes_kwp_unwrap (its *outlen zeroed too), fm_aes_gcm_init,
+ *     fm_aes_gcm_seal and fm_aes_gcm_seal_geniv (IV, ciphertext and tag),
+ *     fm_aes_gcm_open, fm_aes_gcm_set_iv_fixed, fm_aes_gcm_start and
+ *     fm_aes_gcm_start_geniv (context and IV), fm_aes_gcm_aad,
+ *     fm_aes_gcm_update, fm_aes_gcm_encrypt_final (tag),
+ *     fm_aes_gcm_decrypt_final (the plaintext buffer it was given),
  *     fm_selftest (must not leave ERROR; only a new process clears it).
  *   still working in ERROR, with the same answers as when operational:
  *     fm_init (returns the power-up error again), fm_module_status_get,
  *     fm_module_state, fm_selftest_count, fm_selftest_get,
  *     fm_service_approved, fm_error_name, fm_version, fm_wipe,
- *     fm_hash_wipe, fm_hmac_wipe,
- *     and, by decision: fm_cpu_features, fm_impl_name, fm_cpu_set_features,
+ *     fm_hash_wipe, fm_hmac_wipe, fm_aes_cmac_wipe, fm_aes_gcm_wipe,
+ *     fm_aes_gcm_ctx_wipe, and, by decision: fm_cpu_features, fm_impl_name, fm_cpu_set_features,
  *     fm_hash_digest_len, fm_hash_block_len. security-policy.md section 4
  *     lists them as "show status" and "select implementations", not as
  *     cryptographic services, and its "Error state" paragraph keeps them
@@ -108,6 +117,13 @@ typedef struct {
     size_t dlen[NUM_ALGS];
     fm_aes_key aes;                     /* fm_aes_init(aes_key) */
     uint8_t aes_ct[32];                 /* ECB encryption of aes_pt under it */
+    fm_aes_cmac_ctx cmac;               /* fm_aes_cmac_init(aes) + update("abc") */
+    uint8_t cmac_tag[FM_AES_CMAC_LEN];  /* CMAC(aes_key, "abc") */
+    uint8_t kw_ct[40];                  /* fm_aes_kw_wrap of aes_pt */
+    uint8_t kwp_ct[32];                 /* fm_aes_kwp_wrap of the first 20 bytes of aes_pt */
+    fm_aes_gcm_key gcm;                 /* fm_aes_gcm_init(aes_key) */
+    uint8_t gcm_ct[48];                 /* GCM seal of aes_pt under gcm_iv: ct || tag */
+    fm_aes_gcm_ctx gcm_enc, gcm_dec;    /* started under gcm_iv, nothing fed */
     size_t ntests;
     char names[MAX_TESTS][MAX_NAME];    /* self-test names, in fm_selftest_get order */
 } handoff;
@@ -734,6 +750,374 @@ static void walk_aes_wipe(void)
         bad("fm_aes_wipe(NULL) did not return FM_ERR_ARG");
 }
 
+/*
+ * CMAC. A context refers to its key by address, and the child's copy of
+ * the parent's key lives at another address (a fresh exec), so the
+ * handed-over context is used only where the module must refuse it
+ * without looking at the key (in ERROR); an operational walk makes its
+ * own context with the same key and "abc".
+ */
+static void cmac_ctx_for_walk(fm_aes_cmac_ctx *c)
+{
+    if (want.error != 0) {
+        *c = ho.cmac;
+        return;
+    }
+    if (fm_aes_cmac_init(c, &ho.aes) != FM_OK ||
+        fm_aes_cmac_update(c, (const uint8_t *)"abc", 3) != FM_OK)
+        bad("cannot make a CMAC context while operational");
+}
+
+static void walk_aes_cmac_init(void)
+{
+    struct {
+        fm_aes_cmac_ctx c;
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_aes_cmac_init", fm_aes_cmac_init(&b.c, &ho.aes), &b.c, sizeof b.c);
+    fm_aes_cmac_wipe(&b.c);
+}
+
+static void walk_aes_cmac_update(void)
+{
+    fm_aes_cmac_ctx c;
+
+    cmac_ctx_for_walk(&c);
+    service_result("fm_aes_cmac_update", fm_aes_cmac_update(&c, (const uint8_t *)"def", 3),
+                   NULL, 0);
+    context_wiped("fm_aes_cmac_update", &c, sizeof c);
+    fm_aes_cmac_wipe(&c);
+}
+
+static void walk_aes_cmac_final(void)
+{
+    uint8_t tag[FM_AES_CMAC_LEN + 1];
+    fm_aes_cmac_ctx c;
+    int rc;
+
+    cmac_ctx_for_walk(&c);
+    memset(tag, 0xAA, sizeof tag);
+    rc = fm_aes_cmac_final(&c, tag, FM_AES_CMAC_LEN);
+    service_result("fm_aes_cmac_final", rc, tag, FM_AES_CMAC_LEN);
+    if (want.error == 0 && rc == FM_OK && memcmp(tag, ho.cmac_tag, FM_AES_CMAC_LEN) != 0)
+        bad("fm_aes_cmac_final: wrong MAC of \"abc\"");
+    context_wiped("fm_aes_cmac_final", &c, sizeof c);
+    fm_aes_cmac_wipe(&c);
+}
+
+static void walk_aes_cmac(void)
+{
+    uint8_t tag[FM_AES_CMAC_LEN + 1];
+    int rc;
+
+    memset(tag, 0xAA, sizeof tag);
+    rc = fm_aes_cmac(&ho.aes, (const uint8_t *)"abc", 3, tag, FM_AES_CMAC_LEN);
+    service_result("fm_aes_cmac", rc, tag, FM_AES_CMAC_LEN);
+    if (want.error == 0 && rc == FM_OK && memcmp(tag, ho.cmac_tag, FM_AES_CMAC_LEN) != 0)
+        bad("fm_aes_cmac: wrong MAC of \"abc\"");
+}
+
+static void walk_aes_cmac_verify(void)
+{
+    uint8_t wrong[FM_AES_CMAC_LEN];
+    int rc;
+
+    /* The right tag: FM_OK when operational, FM_ERR_STATE (not FM_OK) in ERROR. */
+    service_result("fm_aes_cmac_verify(right tag)",
+                   fm_aes_cmac_verify(&ho.aes, (const uint8_t *)"abc", 3, ho.cmac_tag,
+                                      FM_AES_CMAC_LEN), NULL, 0);
+    memcpy(wrong, ho.cmac_tag, sizeof wrong);
+    wrong[FM_AES_CMAC_LEN - 1] ^= 1;
+    rc = fm_aes_cmac_verify(&ho.aes, (const uint8_t *)"abc", 3, wrong, FM_AES_CMAC_LEN);
+    if (want.error == 0) {
+        if (rc != FM_ERR_VERIFY)
+            bad("fm_aes_cmac_verify(wrong tag) returned %s while operational, want FM_ERR_VERIFY",
+                err_name(rc));
+    } else {
+        service_result("fm_aes_cmac_verify(wrong tag)", rc, NULL, 0);
+    }
+}
+
+static void walk_aes_cmac_wipe(void)
+{
+    fm_aes_cmac_ctx c = ho.cmac;
+
+    if (fm_aes_cmac_wipe(&c) != FM_OK || first_nonzero(&c, sizeof c) != sizeof c)
+        bad("fm_aes_cmac_wipe did not zero the context");
+    if (fm_aes_cmac_wipe(NULL) != FM_ERR_ARG)
+        bad("fm_aes_cmac_wipe(NULL) did not return FM_ERR_ARG");
+}
+
+/*
+ * GCM. The key holds no pointer, so the child's copy of the parent's key
+ * works as it is; a streaming context refers to its key by address, so
+ * (as for CMAC) the handed-over contexts are used only where the module
+ * must refuse them (ERROR) and an operational walk starts its own.
+ */
+static const uint8_t gcm_iv[12] = "break GCM iv";
+static const uint8_t gcm_fixed[FM_AES_GCM_FIXED_LEN] = "brk!";
+
+static void gcm_ctx_for_walk(fm_aes_gcm_ctx *c, int encrypt)
+{
+    if (want.error != 0) {
+        *c = encrypt ? ho.gcm_enc : ho.gcm_dec;
+        return;
+    }
+    if (fm_aes_gcm_start(c, &ho.gcm, encrypt ? FM_AES_GCM_ENCRYPT : FM_AES_GCM_DECRYPT, gcm_iv,
+                         sizeof gcm_iv) != FM_OK)
+        bad("cannot start a GCM context while operational");
+}
+
+static void walk_aes_gcm_init(void)
+{
+    struct {
+        fm_aes_gcm_key k;
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_aes_gcm_init", fm_aes_gcm_init(&b.k, aes_key, sizeof aes_key), &b.k,
+                   sizeof b.k);
+    fm_aes_gcm_wipe(&b.k);
+}
+
+/* Seal: ciphertext and tag side by side, so one check covers both. */
+static void walk_aes_gcm_seal(void)
+{
+    struct {
+        uint8_t out[48];
+        uint8_t guard;
+    } b;
+    int rc;
+
+    memset(&b, 0xAA, sizeof b);
+    rc = fm_aes_gcm_seal(&ho.gcm, gcm_iv, sizeof gcm_iv, NULL, 0, aes_pt, 32, b.out, b.out + 32,
+                         16);
+    service_result("fm_aes_gcm_seal", rc, b.out, sizeof b.out);
+    if (want.error == 0 && rc == FM_OK && memcmp(b.out, ho.gcm_ct, sizeof b.out) != 0)
+        bad("fm_aes_gcm_seal gave a wrong answer while operational");
+}
+
+static void walk_aes_gcm_open(void)
+{
+    struct {
+        uint8_t out[32];
+        uint8_t guard;
+    } b;
+    int rc;
+
+    memset(&b, 0xAA, sizeof b);
+    rc = fm_aes_gcm_open(&ho.gcm, gcm_iv, sizeof gcm_iv, NULL, 0, ho.gcm_ct, 32, ho.gcm_ct + 32,
+                         16, b.out);
+    service_result("fm_aes_gcm_open", rc, b.out, sizeof b.out);
+    if (want.error == 0 && rc == FM_OK && memcmp(b.out, aes_pt, sizeof b.out) != 0)
+        bad("fm_aes_gcm_open gave a wrong answer while operational");
+}
+
+static void walk_aes_gcm_set_iv_fixed(void)
+{
+    fm_aes_gcm_key k = ho.gcm; /* never used for an IV: the counter is 0 */
+
+    service_result("fm_aes_gcm_set_iv_fixed",
+                   fm_aes_gcm_set_iv_fixed(&k, gcm_fixed, sizeof gcm_fixed), NULL, 0);
+    fm_aes_gcm_wipe(&k);
+}
+
+/* IV, ciphertext and tag side by side. */
+static void walk_aes_gcm_seal_geniv(void)
+{
+    fm_aes_gcm_key k = ho.gcm;
+    struct {
+        uint8_t iv[12], out[32], tag[16];
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    if (want.error == 0 && fm_aes_gcm_set_iv_fixed(&k, gcm_fixed, sizeof gcm_fixed) != FM_OK)
+        bad("cannot set the GCM fixed field while operational");
+    service_result("fm_aes_gcm_seal_geniv",
+                   fm_aes_gcm_seal_geniv(&k, b.iv, NULL, 0, aes_pt, 32, b.out, b.tag, 16), &b,
+                   sizeof b.iv + sizeof b.out + sizeof b.tag);
+    fm_aes_gcm_wipe(&k);
+}
+
+static void walk_aes_gcm_start(void)
+{
+    struct {
+        fm_aes_gcm_ctx c;
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_aes_gcm_start",
+                   fm_aes_gcm_start(&b.c, &ho.gcm, FM_AES_GCM_DECRYPT, gcm_iv, sizeof gcm_iv),
+                   &b.c, sizeof b.c);
+    fm_aes_gcm_ctx_wipe(&b.c);
+}
+
+/* The context and the generated IV side by side. */
+static void walk_aes_gcm_start_geniv(void)
+{
+    fm_aes_gcm_key k = ho.gcm;
+    struct {
+        fm_aes_gcm_ctx c;
+        uint8_t iv[12];
+        uint8_t guard;
+    } b;
+
+    _Static_assert(offsetof(__typeof__(b), iv) == sizeof(fm_aes_gcm_ctx), "layout");
+    memset(&b, 0xAA, sizeof b);
+    if (want.error == 0 && fm_aes_gcm_set_iv_fixed(&k, gcm_fixed, sizeof gcm_fixed) != FM_OK)
+        bad("cannot set the GCM fixed field while operational");
+    service_result("fm_aes_gcm_start_geniv", fm_aes_gcm_start_geniv(&b.c, &k, b.iv), &b,
+                   sizeof b.c + sizeof b.iv);
+    fm_aes_gcm_ctx_wipe(&b.c);
+    fm_aes_gcm_wipe(&k);
+}
+
+static void walk_aes_gcm_aad(void)
+{
+    fm_aes_gcm_ctx c;
+
+    gcm_ctx_for_walk(&c, 1);
+    service_result("fm_aes_gcm_aad", fm_aes_gcm_aad(&c, (const uint8_t *)"abc", 3), NULL, 0);
+    context_wiped("fm_aes_gcm_aad", &c, sizeof c);
+    fm_aes_gcm_ctx_wipe(&c);
+}
+
+static void walk_aes_gcm_update(void)
+{
+    fm_aes_gcm_ctx c;
+    struct {
+        uint8_t out[32];
+        uint8_t guard;
+    } b;
+
+    gcm_ctx_for_walk(&c, 1);
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_aes_gcm_update", fm_aes_gcm_update(&c, aes_pt, b.out, 32), b.out,
+                   sizeof b.out);
+    context_wiped("fm_aes_gcm_update", &c, sizeof c);
+    if (want.error == 0 && memcmp(b.out, ho.gcm_ct, sizeof b.out) != 0)
+        bad("fm_aes_gcm_update gave a wrong answer while operational");
+    fm_aes_gcm_ctx_wipe(&c);
+}
+
+static void walk_aes_gcm_encrypt_final(void)
+{
+    fm_aes_gcm_ctx c;
+    uint8_t ct[32];
+    struct {
+        uint8_t tag[16];
+        uint8_t guard;
+    } b;
+    int rc;
+
+    gcm_ctx_for_walk(&c, 1);
+    if (want.error == 0 && fm_aes_gcm_update(&c, aes_pt, ct, sizeof ct) != FM_OK)
+        bad("cannot feed a GCM context while operational");
+    memset(&b, 0xAA, sizeof b);
+    rc = fm_aes_gcm_encrypt_final(&c, b.tag, sizeof b.tag);
+    service_result("fm_aes_gcm_encrypt_final", rc, b.tag, sizeof b.tag);
+    context_wiped("fm_aes_gcm_encrypt_final", &c, sizeof c);
+    if (want.error == 0 && rc == FM_OK && memcmp(b.tag, ho.gcm_ct + 32, 16) != 0)
+        bad("fm_aes_gcm_encrypt_final gave a wrong tag while operational");
+}
+
+/* Decrypt final: the plaintext buffer it was given is its output. */
+static void walk_aes_gcm_decrypt_final(void)
+{
+    fm_aes_gcm_ctx c;
+    struct {
+        uint8_t pt[32];
+        uint8_t guard;
+    } b;
+
+    gcm_ctx_for_walk(&c, 0);
+    memset(&b, 0xAA, sizeof b);
+    if (want.error == 0 && fm_aes_gcm_update(&c, ho.gcm_ct, b.pt, sizeof b.pt) != FM_OK)
+        bad("cannot feed a GCM context while operational");
+    service_result("fm_aes_gcm_decrypt_final",
+                   fm_aes_gcm_decrypt_final(&c, ho.gcm_ct + 32, 16, b.pt, sizeof b.pt), b.pt,
+                   sizeof b.pt);
+    context_wiped("fm_aes_gcm_decrypt_final", &c, sizeof c);
+}
+
+static void walk_aes_gcm_wipe(void)
+{
+    fm_aes_gcm_key k = ho.gcm;
+
+    if (fm_aes_gcm_wipe(&k) != FM_OK || first_nonzero(&k, sizeof k) != sizeof k)
+        bad("fm_aes_gcm_wipe did not zero the key");
+    if (fm_aes_gcm_wipe(NULL) != FM_ERR_ARG)
+        bad("fm_aes_gcm_wipe(NULL) did not return FM_ERR_ARG");
+}
+
+static void walk_aes_gcm_ctx_wipe(void)
+{
+    fm_aes_gcm_ctx c = ho.gcm_enc;
+
+    if (fm_aes_gcm_ctx_wipe(&c) != FM_OK || first_nonzero(&c, sizeof c) != sizeof c)
+        bad("fm_aes_gcm_ctx_wipe did not zero the context");
+    if (fm_aes_gcm_ctx_wipe(NULL) != FM_ERR_ARG)
+        bad("fm_aes_gcm_ctx_wipe(NULL) did not return FM_ERR_ARG");
+}
+
+/* Key wrap with the parent's key: wrap gives the parent's answer, unwrap
+ * gives the key data back (KWP also its length). */
+static void walk_aes_kw(const char *call, int pad, int do_wrap)
+{
+    const uint8_t *in = do_wrap ? aes_pt : pad ? ho.kwp_ct : ho.kw_ct;
+    size_t len = do_wrap ? (pad ? 20 : 32) : pad ? sizeof ho.kwp_ct : sizeof ho.kw_ct;
+    size_t outsize = do_wrap ? (pad ? sizeof ho.kwp_ct : sizeof ho.kw_ct) : len - 8;
+    const uint8_t *want_out = do_wrap ? (pad ? ho.kwp_ct : ho.kw_ct) : aes_pt;
+    size_t want_len = do_wrap ? outsize : pad ? 20 : 32, outlen = 0xAA;
+    struct {
+        uint8_t out[40];
+        uint8_t guard;
+    } b;
+    int rc;
+
+    memset(&b, 0xAA, sizeof b);
+    if (do_wrap)
+        rc = pad ? fm_aes_kwp_wrap(&ho.aes, in, len, b.out)
+                 : fm_aes_kw_wrap(&ho.aes, in, len, b.out);
+    else if (pad)
+        rc = fm_aes_kwp_unwrap(&ho.aes, in, len, b.out, &outlen);
+    else
+        rc = fm_aes_kw_unwrap(&ho.aes, in, len, b.out);
+    if (do_wrap || !pad)
+        outlen = rc == FM_OK ? outsize : 0;
+    service_result(call, rc, b.out, outsize);
+    if (want.error == 0 && rc == FM_OK &&
+        (outlen != want_len || memcmp(b.out, want_out, want_len) != 0))
+        bad("%s gave a wrong answer while operational", call);
+    if (want.error != 0 && pad && !do_wrap && outlen != 0)
+        bad("%s: refused, but *outlen is %zu, not 0", call, outlen);
+}
+
+static void walk_aes_kw_wrap(void)
+{
+    walk_aes_kw("fm_aes_kw_wrap", 0, 1);
+}
+
+static void walk_aes_kw_unwrap(void)
+{
+    walk_aes_kw("fm_aes_kw_unwrap", 0, 0);
+}
+
+static void walk_aes_kwp_wrap(void)
+{
+    walk_aes_kw("fm_aes_kwp_wrap", 1, 1);
+}
+
+static void walk_aes_kwp_unwrap(void)
+{
+    walk_aes_kw("fm_aes_kwp_unwrap", 1, 0);
+}
+
 static const struct {
     const char *name;
     int in_error;
@@ -755,6 +1139,26 @@ static const struct {
     { "fm_aes_cbc_encrypt", REFUSED, walk_aes_cbc_encrypt },
     { "fm_aes_cbc_decrypt", REFUSED, walk_aes_cbc_decrypt },
     { "fm_aes_ctr", REFUSED, walk_aes_ctr },
+    { "fm_aes_cmac_init", REFUSED, walk_aes_cmac_init },
+    { "fm_aes_cmac_update", REFUSED, walk_aes_cmac_update },
+    { "fm_aes_cmac_final", REFUSED, walk_aes_cmac_final },
+    { "fm_aes_cmac", REFUSED, walk_aes_cmac },
+    { "fm_aes_cmac_verify", REFUSED, walk_aes_cmac_verify },
+    { "fm_aes_kw_wrap", REFUSED, walk_aes_kw_wrap },
+    { "fm_aes_kw_unwrap", REFUSED, walk_aes_kw_unwrap },
+    { "fm_aes_kwp_wrap", REFUSED, walk_aes_kwp_wrap },
+    { "fm_aes_kwp_unwrap", REFUSED, walk_aes_kwp_unwrap },
+    { "fm_aes_gcm_init", REFUSED, walk_aes_gcm_init },
+    { "fm_aes_gcm_seal", REFUSED, walk_aes_gcm_seal },
+    { "fm_aes_gcm_open", REFUSED, walk_aes_gcm_open },
+    { "fm_aes_gcm_set_iv_fixed", REFUSED, walk_aes_gcm_set_iv_fixed },
+    { "fm_aes_gcm_seal_geniv", REFUSED, walk_aes_gcm_seal_geniv },
+    { "fm_aes_gcm_start", REFUSED, walk_aes_gcm_start },
+    { "fm_aes_gcm_start_geniv", REFUSED, walk_aes_gcm_start_geniv },
+    { "fm_aes_gcm_aad", REFUSED, walk_aes_gcm_aad },
+    { "fm_aes_gcm_update", REFUSED, walk_aes_gcm_update },
+    { "fm_aes_gcm_encrypt_final", REFUSED, walk_aes_gcm_encrypt_final },
+    { "fm_aes_gcm_decrypt_final", REFUSED, walk_aes_gcm_decrypt_final },
     { "fm_selftest", REFUSED, walk_selftest },
     /* status, zeroisation, implementation selection */
     { "fm_init", WORKS, walk_init },
@@ -769,6 +1173,9 @@ static const struct {
     { "fm_hash_wipe", WORKS, walk_hash_wipe },
     { "fm_hmac_wipe", WORKS, walk_hmac_wipe },
     { "fm_aes_wipe", WORKS, walk_aes_wipe },
+    { "fm_aes_cmac_wipe", WORKS, walk_aes_cmac_wipe },
+    { "fm_aes_gcm_wipe", WORKS, walk_aes_gcm_wipe },
+    { "fm_aes_gcm_ctx_wipe", WORKS, walk_aes_gcm_ctx_wipe },
     { "fm_cpu_features", WORKS, walk_cpu_features },
     { "fm_cpu_set_features", WORKS, walk_cpu_set_features },
     { "fm_impl_name", WORKS, walk_impl_name },
@@ -1360,6 +1767,18 @@ static int parent(void)
     if (fm_aes_init(&ho.aes, aes_key, sizeof aes_key) != FM_OK ||
         fm_aes_ecb_encrypt(&ho.aes, aes_pt, ho.aes_ct, sizeof ho.aes_ct) != FM_OK)
         bad("cannot prepare the AES key");
+    if (fm_aes_cmac_init(&ho.cmac, &ho.aes) != FM_OK ||
+        fm_aes_cmac_update(&ho.cmac, (const uint8_t *)"abc", 3) != FM_OK ||
+        fm_aes_cmac(&ho.aes, (const uint8_t *)"abc", 3, ho.cmac_tag, FM_AES_CMAC_LEN) != FM_OK ||
+        fm_aes_kw_wrap(&ho.aes, aes_pt, 32, ho.kw_ct) != FM_OK ||
+        fm_aes_kwp_wrap(&ho.aes, aes_pt, 20, ho.kwp_ct) != FM_OK)
+        bad("cannot prepare the CMAC context and the wrapped keys");
+    if (fm_aes_gcm_init(&ho.gcm, aes_key, sizeof aes_key) != FM_OK ||
+        fm_aes_gcm_seal(&ho.gcm, gcm_iv, sizeof gcm_iv, NULL, 0, aes_pt, 32, ho.gcm_ct,
+                        ho.gcm_ct + 32, 16) != FM_OK ||
+        fm_aes_gcm_start(&ho.gcm_enc, &ho.gcm, FM_AES_GCM_ENCRYPT, gcm_iv, sizeof gcm_iv) != FM_OK ||
+        fm_aes_gcm_start(&ho.gcm_dec, &ho.gcm, FM_AES_GCM_DECRYPT, gcm_iv, sizeof gcm_iv) != FM_OK)
+        bad("cannot prepare the GCM key and contexts");
     /* Control: the same walk succeeds while operational. */
     walk_all();
     {

@@ -402,6 +402,225 @@ static int run_aes(const char *name, size_t klen, transcript *t)
 static int run_aes128(transcript *t) { return run_aes("AES-128", 16, t); }
 static int run_aes192(transcript *t) { return run_aes("AES-192", 24, t); }
 static int run_aes256(transcript *t) { return run_aes("AES-256", 32, t); }
+
+/* ---- CMAC and key wrap ------------------------------------------------------- */
+
+/* The verdict of a verify or unwrap is public by design: made public on a
+ * copy before the driver branches on it. */
+static int public_rc(int rc)
+{
+    int pub = rc;
+    FM_PUBLIC(&pub, sizeof pub);
+    return pub;
+}
+
+/*
+ * CMAC: key and message secret. Lengths around the block boundaries (the
+ * last-block rule: a complete last block uses K1, a partial one K2, and
+ * the subkeys come from a shift and a mask on the secret L). One-shot,
+ * streaming in uneven chunks, and fm_aes_cmac_verify with a secret tag,
+ * right, wrong in its last byte, and truncated.
+ */
+static int run_cmac(const char *name, size_t klen, transcript *t)
+{
+    static const size_t lens[] = { 0, 1, 15, 16, 17, 32, 33, 64, 100, 200 };
+    uint8_t key[32], msg[200], tag1[16], tag2[16], expect[16];
+    int fails = 0;
+
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        size_t len = lens[i];
+        fm_aes_cmac_ctx c;
+        fm_aes_key k;
+        int rc;
+
+        fill(key, klen, 0xc3ac00u | klen << 8 | len);
+        fill(msg, len, 0xc3ad00u | len);
+        FM_SECRET(key, klen);
+        FM_SECRET(msg, len);
+        rc = fm_aes_init(&k, key, klen);
+        if (rc == FM_OK)
+            rc = fm_aes_cmac(&k, msg, len, tag1, sizeof tag1);
+        fails += check(rc == FM_OK, name, "fm_aes_cmac failed", len, 0);
+        rc = fm_aes_cmac_init(&c, &k);
+        for (size_t off = 0, j = i; rc == FM_OK && off < len; j++) {
+            size_t n = chunks[j % NCHUNKS] < len - off ? chunks[j % NCHUNKS] : len - off;
+            rc = fm_aes_cmac_update(&c, msg + off, n);
+            off += n;
+        }
+        if (rc == FM_OK)
+            rc = fm_aes_cmac_final(&c, tag2, sizeof tag2);
+        fails += check(rc == FM_OK, name, "streaming failed", len, 0);
+
+        memcpy(expect, tag1, sizeof expect); /* a stored tag: secret */
+        rc = public_rc(fm_aes_cmac_verify(&k, msg, len, expect, sizeof expect));
+        fails += check(rc == FM_OK, name, "verify rejected the right tag", len, 0);
+        rc = public_rc(fm_aes_cmac_verify(&k, msg, len, expect, 8));
+        fails += check(rc == FM_OK, name, "verify rejected the truncated tag", len, 0);
+        expect[15] ^= 0x01; /* last byte: a compare must not stop early */
+        rc = public_rc(fm_aes_cmac_verify(&k, msg, len, expect, sizeof expect));
+        fails += check(rc == FM_ERR_VERIFY, name, "verify accepted a wrong tag", len, 0);
+        fm_aes_wipe(&k);
+
+        FM_PUBLIC(tag1, sizeof tag1);
+        FM_PUBLIC(tag2, sizeof tag2);
+        fails += check(memcmp(tag1, tag2, sizeof tag1) == 0, name, "streaming != one-shot", len, 0);
+        transcript_add(t, tag1, sizeof tag1);
+        FM_PUBLIC(key, klen);
+        FM_PUBLIC(msg, len);
+    }
+    return fails;
+}
+
+static int run_cmac128(transcript *t) { return run_cmac("CMAC-AES-128", 16, t); }
+static int run_cmac256(transcript *t) { return run_cmac("CMAC-AES-256", 32, t); }
+
+/*
+ * AES-GCM: key, plaintext and AAD secret (AAD is often public, but as a
+ * secret it shows GHASH never branches on its input); IV and lengths
+ * public. Seal one-shot and streaming in uneven pieces, open of the result
+ * (the tag comparison and the masking of the plaintext run on secrets),
+ * and open with the last tag byte flipped, which must fail with the
+ * plaintext zeroed. The verdict is made public (public_rc) only after the
+ * call, as a caller would learn it. One IV of 20 bytes takes the GHASH
+ * path of J0.
+ */
+static int run_gcm(const char *name, size_t klen, transcript *t)
+{
+    static const size_t lens[] = { 0, 1, 16, 31, 64, 129, 300 };
+    uint8_t key[32], aad[21], pt[300], ptpub[300], ct[300], ct2[300], back[300];
+    uint8_t iv[20], tag[16], tag2[16];
+    int fails = 0;
+
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        size_t len = lens[i], ivlen = i % 3 == 2 ? 20 : 12, aadlen = i % 2 ? 21 : 0;
+        fm_aes_gcm_key k;
+        fm_aes_gcm_ctx c;
+        int rc;
+
+        fill(key, klen, 0x6c3000u | klen << 8 | len);
+        fill(pt, len, 0x6c3100u | len);
+        fill(aad, sizeof aad, 0x6c32u);
+        fill(iv, sizeof iv, 0x6c33u);
+        memcpy(ptpub, pt, len);
+        FM_SECRET(key, klen);
+        FM_SECRET(pt, len);
+        FM_SECRET(aad, sizeof aad);
+        rc = fm_aes_gcm_init(&k, key, klen);
+        if (rc == FM_OK)
+            rc = fm_aes_gcm_seal(&k, iv, ivlen, aad, aadlen, pt, len, ct, tag, sizeof tag);
+        fails += check(rc == FM_OK, name, "seal failed", len, 0);
+
+        rc = fm_aes_gcm_start(&c, &k, FM_AES_GCM_ENCRYPT, iv, ivlen);
+        if (rc == FM_OK)
+            rc = fm_aes_gcm_aad(&c, aad, aadlen);
+        for (size_t off = 0, j = i; rc == FM_OK && off < len; j++) {
+            size_t n = chunks[j % NCHUNKS] < len - off ? chunks[j % NCHUNKS] : len - off;
+            rc = fm_aes_gcm_update(&c, pt + off, ct2 + off, n);
+            off += n;
+        }
+        if (rc == FM_OK)
+            rc = fm_aes_gcm_encrypt_final(&c, tag2, sizeof tag2);
+        fails += check(rc == FM_OK, name, "streaming seal failed", len, 0);
+        FM_PUBLIC(ct, len);
+        FM_PUBLIC(ct2, len);
+        FM_PUBLIC(tag, sizeof tag);
+        FM_PUBLIC(tag2, sizeof tag2);
+        fails += check(memcmp(ct, ct2, len) == 0 && memcmp(tag, tag2, sizeof tag) == 0, name,
+                       "streaming seal differs from one-shot", len, 0);
+
+        rc = public_rc(fm_aes_gcm_open(&k, iv, ivlen, aad, aadlen, ct, len, tag, sizeof tag, back));
+        fails += check(rc == FM_OK, name, "open rejected the right tag", len, 0);
+        FM_PUBLIC(back, len);
+        fails += check(memcmp(back, ptpub, len) == 0, name, "open(seal(x)) != x", len, 0);
+        tag[15] ^= 0x01; /* last byte: a compare must not stop early */
+        rc = public_rc(fm_aes_gcm_open(&k, iv, ivlen, aad, aadlen, ct, len, tag, sizeof tag, back));
+        fails += check(rc == FM_ERR_VERIFY, name, "open accepted a wrong tag", len, 0);
+        FM_PUBLIC(back, len);
+        for (size_t b = 0; b < len; b++)
+            fails += check(back[b] == 0, name, "failed open left plaintext", len, 0);
+        tag[15] ^= 0x01;
+        transcript_add(t, ct, len);
+        transcript_add(t, tag, sizeof tag);
+        fm_aes_gcm_wipe(&k);
+        FM_PUBLIC(pt, len);
+        FM_PUBLIC(aad, sizeof aad);
+    }
+    return fails;
+}
+
+static int run_gcm128(transcript *t) { return run_gcm("AES-128-GCM", 16, t); }
+static int run_gcm256(transcript *t) { return run_gcm("AES-256-GCM", 32, t); }
+
+/*
+ * KW and KWP: KEK and key data secret. Wrap, unwrap of the result (the
+ * ICV check, and for KWP the MLI range and zero-padding checks, run on
+ * secret data), and unwrap of a ciphertext with one bit flipped, which
+ * must fail with out zeroed: the verdict and the masking of the output
+ * must not branch on the unwrapped data. KWP covers the one-block case
+ * (up to 8 bytes) and W; the MLI is secret until it verifies.
+ */
+static int run_kw(const char *name, size_t klen, transcript *t)
+{
+    static const size_t kw_lens[] = { 16, 24, 32, 40, 64 };
+    static const size_t kwp_lens[] = { 1, 5, 8, 9, 15, 16, 17, 20, 31, 40, 64 };
+    uint8_t kek[32], data[64], datapub[64], ct[72], out[72];
+    int fails = 0;
+
+    for (int pad = 0; pad < 2; pad++) {
+        const size_t *lens = pad ? kwp_lens : kw_lens;
+        size_t nlens = pad ? sizeof kwp_lens / sizeof kwp_lens[0]
+                           : sizeof kw_lens / sizeof kw_lens[0];
+
+        for (size_t i = 0; i < nlens; i++) {
+            size_t len = lens[i], clen = pad ? FM_AES_KWP_WRAPPED_LEN(len) : len + 8;
+            size_t outlen = 0, pubout;
+            fm_aes_key k;
+            int rc;
+
+            fill(kek, klen, 0x6b6500u | klen << 8 | len);
+            fill(data, len, 0x6b6600u | (uint64_t)pad << 16 | len);
+            memcpy(datapub, data, len);
+            FM_SECRET(kek, klen);
+            FM_SECRET(data, len);
+            rc = fm_aes_init(&k, kek, klen);
+            if (rc == FM_OK)
+                rc = pad ? fm_aes_kwp_wrap(&k, data, len, ct) : fm_aes_kw_wrap(&k, data, len, ct);
+            fails += check(rc == FM_OK, name, pad ? "KWP wrap failed" : "KW wrap failed", len, 0);
+            FM_PUBLIC(ct, clen); /* a wrapped key is public */
+            transcript_add(t, ct, clen);
+
+            rc = pad ? fm_aes_kwp_unwrap(&k, ct, clen, out, &outlen)
+                     : fm_aes_kw_unwrap(&k, ct, clen, out);
+            rc = public_rc(rc);
+            pubout = outlen;
+            FM_PUBLIC(&pubout, sizeof pubout);
+            FM_PUBLIC(out, clen - 8);
+            fails += check(rc == FM_OK && (!pad || pubout == len) &&
+                           memcmp(out, datapub, len) == 0, name,
+                           pad ? "KWP unwrap(wrap(x)) != x" : "KW unwrap(wrap(x)) != x", len, 0);
+
+            /* A flipped bit: the check fails on secret data. */
+            ct[(len * 7) % clen] ^= (uint8_t)(1u << (len % 8));
+            rc = pad ? fm_aes_kwp_unwrap(&k, ct, clen, out, &outlen)
+                     : fm_aes_kw_unwrap(&k, ct, clen, out);
+            rc = public_rc(rc);
+            pubout = outlen;
+            FM_PUBLIC(&pubout, sizeof pubout);
+            FM_PUBLIC(out, clen - 8);
+            fails += check(rc == FM_ERR_VERIFY && (!pad || pubout == 0), name,
+                           "unwrap accepted a corrupted key", len, 0);
+            for (size_t b = 0; b < clen - 8; b++)
+                fails += check(out[b] == 0, name, "failed unwrap left output non-zero", len, b);
+            fm_aes_wipe(&k);
+            FM_PUBLIC(kek, klen);
+            FM_PUBLIC(data, len);
+        }
+    }
+    return fails;
+}
+
+static int run_kw128(transcript *t) { return run_kw("KW/KWP AES-128", 16, t); }
+static int run_kw256(transcript *t) { return run_kw("KW/KWP AES-256", 32, t); }
 #endif
 
 typedef struct {
@@ -427,6 +646,12 @@ static const ct_case cases[] = {
     { "AES-128 ECB/CBC/CTR", FM_FAMILY_AES, run_aes128 },
     { "AES-192 ECB/CBC/CTR", FM_FAMILY_AES, run_aes192 },
     { "AES-256 ECB/CBC/CTR", FM_FAMILY_AES, run_aes256 },
+    { "AES-128-GCM", FM_FAMILY_AES, run_gcm128 },
+    { "AES-256-GCM", FM_FAMILY_AES, run_gcm256 },
+    { "CMAC-AES-128", FM_FAMILY_AES, run_cmac128 },
+    { "CMAC-AES-256", FM_FAMILY_AES, run_cmac256 },
+    { "KW/KWP AES-128", FM_FAMILY_AES, run_kw128 },
+    { "KW/KWP AES-256", FM_FAMILY_AES, run_kw256 },
 #else
     { "leak: branch on a secret byte", 0, run_leak_branch },
     { "leak: table index by a secret byte", 0, run_leak_index },
@@ -467,7 +692,9 @@ static const struct {
     { FM_FAMILY_SHA256, "shani", FM_CPU_SHANI | FM_CPU_SSE41 | FM_CPU_SSSE3 },
     { FM_FAMILY_SHA512, "avx2", FM_CPU_AVX2 | FM_CPU_BMI2 },
     { FM_FAMILY_SHA512, "avx512", FM_CPU_AVX2 | FM_CPU_BMI2 | FM_CPU_AVX512 },
-    { FM_FAMILY_AES, "aesni", FM_CPU_AESNI | FM_CPU_SSSE3 },
+    { FM_FAMILY_AES, "aesni", FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL },
+    { FM_FAMILY_AES, "vaes", FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL | FM_CPU_AVX2 |
+                             FM_CPU_VAES | FM_CPU_VPCLMUL },
 };
 
 /* Feature bits: the name printed and the /proc/cpuinfo flags behind it. */
