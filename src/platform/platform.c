@@ -13,11 +13,45 @@
 #include "fipsmod/fipsmod.h"
 #include "platform.h"
 
+/* Feature names accepted in FIPSMOD_CPU's "-name" form. */
+static const struct {
+    const char *name;
+    uint32_t bit;
+} cpu_names[] = {
+    { "ssse3", FM_CPU_SSSE3 }, { "sse4.1", FM_CPU_SSE41 }, { "avx2", FM_CPU_AVX2 },
+    { "bmi2", FM_CPU_BMI2 },   { "adx", FM_CPU_ADX },      { "aesni", FM_CPU_AESNI },
+    { "pclmul", FM_CPU_PCLMUL }, { "vaes", FM_CPU_VAES },  { "vpclmul", FM_CPU_VPCLMUL },
+    { "shani", FM_CPU_SHANI }, { "avx512", FM_CPU_AVX512 },
+};
+
+/*
+ * "native" (or unset): everything; "portable": nothing; a comma-separated
+ * list of "-feature" items: everything but those (FIPSMOD_CPU=-vaes runs
+ * AES on AES-NI on a VAES machine). Anything else is read as "portable".
+ */
 uint32_t fm_platform_cpu_mask(void)
 {
     const char *v = getenv("FIPSMOD_CPU");
+    uint32_t mask = FM_CPU_ALL;
+
     if (v == NULL || v[0] == '\0' || strcmp(v, "native") == 0)
         return FM_CPU_ALL;
+    while (*v == '-') {
+        size_t len = strcspn(v + 1, ",");
+        size_t i;
+
+        for (i = 0; i < sizeof cpu_names / sizeof cpu_names[0]; i++)
+            if (strlen(cpu_names[i].name) == len && strncmp(v + 1, cpu_names[i].name, len) == 0)
+                break;
+        if (i == sizeof cpu_names / sizeof cpu_names[0])
+            return FM_CPU_PORTABLE;
+        mask &= ~cpu_names[i].bit;
+        v += 1 + len;
+        if (*v == '\0')
+            return mask;
+        if (*v == ',')
+            v++;
+    }
     return FM_CPU_PORTABLE;
 }
 

@@ -15,8 +15,10 @@
 
 /*
  * The CPU features the environment allows dispatch to use: FM_CPU_ALL
- * normally, FM_CPU_PORTABLE when FIPSMOD_CPU=portable (or any value other
- * than "native", so a misspelling errs on the side of the portable code).
+ * normally, FM_CPU_PORTABLE when FIPSMOD_CPU=portable, all but the named
+ * ones for FIPSMOD_CPU=-vaes,-vpclmul (names as in fipsmod/cpu.h, lower
+ * case), and FM_CPU_PORTABLE for any other value, so a misspelling errs on
+ * the side of the portable code.
  */
 PLATFORM_API uint32_t fm_platform_cpu_mask(void);
 
