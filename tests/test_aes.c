@@ -2,9 +2,9 @@
 /*
  * AES (FIPS 197) and ECB (SP 800-38A section 6.1) tests for fm_aes_*.
  * Every test that depends on the implementation runs once per AES
- * implementation the CPU offers ("portable" bitsliced, "aesni"); an
- * implementation the CPU cannot run is a skipped test that prints why
- * ("SKIP aesni: CPU lacks AES-NI").
+ * implementation the CPU offers ("portable" bitsliced, "aesni", "vaes");
+ * an implementation the CPU cannot run is a skipped test that prints why
+ * ("SKIP vaes: CPU lacks VAES and VPCLMULQDQ").
  *
  *  - FIPS 197 Appendix B and Appendix C.1-C.3 (AES-128/192/256), hard-coded,
  *    encrypted and decrypted out of place and in place;
@@ -19,8 +19,9 @@
  *    the chained values;
  *  - OpenSSL EVP aes-{128,192,256}-ecb on random keys and every length of
  *    0..40 blocks, in place and out of place, at random buffer offsets;
- *  - portable vs aesni on random keys and data, and key schedules of both
- *    implementations used side by side while the enabled features change;
+ *  - portable vs aesni and vs vaes on random keys and data, and key
+ *    schedules of two implementations used side by side while the enabled
+ *    features change;
  *    a schedule copied with memcpy to an address that is 8 mod 16;
  *  - bad input: NULL pointers, key lengths 0/1/8/15/17/23/25/31/33/64,
  *    lengths that are not a multiple of 16 (FM_ERR_LENGTH, out zeroed),
@@ -51,7 +52,8 @@ static tu_suite suite;
  * hash ones, and tu_add_per_impl() turns "aesni" on a CPU without AES-NI
  * into a skipped test that prints why.
  */
-#define AESNI_NEEDS (FM_CPU_AESNI | FM_CPU_SSSE3)
+#define AESNI_NEEDS (FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL)
+#define VAES_NEEDS (AESNI_NEEDS | FM_CPU_AVX2 | FM_CPU_VAES | FM_CPU_VPCLMUL)
 
 static const tu_impl *aes_find(const char *name)
 {
@@ -444,12 +446,23 @@ static void test_vs_openssl(void **state)
     assert_int_equal(checked, 3 * (MAX_BLOCKS + 1) * REPEATS * 2);
 }
 
-/* ---- portable vs aesni ---------------------------------------------------------------- */
+/* ---- portable vs each accelerated implementation ------------------------------------ */
+
+/* What the cross-check of one accelerated implementation needs. */
+typedef struct {
+    const char *name;   /* as fm_impl_name reports it */
+    uint32_t needs;     /* the CPU features it needs */
+    const char *what;   /* those features, for the skip message */
+} cross_impl;
+
+static const cross_impl cross_aesni = { "aesni", AESNI_NEEDS, "AES-NI and PCLMULQDQ" };
+static const cross_impl cross_vaes = { "vaes", VAES_NEEDS, "VAES, VPCLMULQDQ and AVX2" };
 
 static void test_cross_impl(void **state)
 {
     tu_case *c = tu_begin(state);
-    const tu_impl *portable = &tu_impls[FM_FAMILY_AES].impl[0], *ni = aes_find("aesni");
+    const cross_impl *x = c->data;
+    const tu_impl *portable = &tu_impls[FM_FAMILY_AES].impl[0], *ni = aes_find(x->name);
     static uint8_t buf[16 * 70], a[16 * 70], b[16 * 70];
     uint8_t store[sizeof(fm_aes_key) + 16];
     long checked = 0;
@@ -457,11 +470,13 @@ static void test_cross_impl(void **state)
     int iter;
 
     if (ni == NULL) {
-        if ((tu_detected & AESNI_NEEDS) != AESNI_NEEDS) {
-            printf("SKIP aesni: CPU lacks AES-NI (nothing to cross-check against portable)\n");
+        if ((tu_detected & x->needs) != x->needs) {
+            printf("SKIP %s: CPU lacks %s (nothing to cross-check against portable)\n", x->name,
+                   x->what);
             skip();
         }
-        fail_msg("the CPU has AES-NI but only the portable AES implementation is reachable");
+        fail_msg("the CPU has %s but the %s AES implementation is not reachable", x->what,
+                 x->name);
     }
     tu_rng_init_named(&rng, c->name);
     for (iter = 0; iter < 3000; iter++) {
@@ -481,9 +496,9 @@ static void test_cross_impl(void **state)
         assert_int_equal(tu_impl_select(FM_FAMILY_AES, iter % 2 ? portable : ni), 0);
         assert_int_equal(ecb(enc, &kp, buf, a, len), FM_OK);
         assert_int_equal(ecb(enc, &kn, buf, b, len), FM_OK);
-        if (!tu_mem_eq("aesni vs portable", b, a, len))
-            fail_msg("AES-%zu %s of %zu bytes: aesni differs from portable", 8 * klen,
-                     enc ? "encrypt" : "decrypt", len);
+        if (!tu_mem_eq("accelerated vs portable", b, a, len))
+            fail_msg("AES-%zu %s of %zu bytes: %s differs from portable", 8 * klen,
+                     enc ? "encrypt" : "decrypt", len, x->name);
         /* A schedule moved with memcpy to an address that is 8 mod 16. */
         moved = (fm_aes_key *)(void *)(store + ((16 - ((uintptr_t)store & 15)) & 15) + 8);
         memcpy(moved, iter % 3 ? &kn : &kp, sizeof *moved);
@@ -491,13 +506,13 @@ static void test_cross_impl(void **state)
         assert_int_equal(ecb(enc, moved, buf, b, len), FM_OK);
         if (!tu_mem_eq("copied schedule at 8 mod 16", b, a, len))
             fail_msg("AES-%zu %s with a %s schedule copied to 8 mod 16", 8 * klen,
-                     enc ? "encrypt" : "decrypt", iter % 3 ? "aesni" : "portable");
+                     enc ? "encrypt" : "decrypt", iter % 3 ? x->name : "portable");
         assert_int_equal(fm_aes_wipe(moved), FM_OK);
         assert_int_equal(fm_aes_wipe(&kp), FM_OK);
         assert_int_equal(fm_aes_wipe(&kn), FM_OK);
         checked++;
     }
-    printf("  %ld random inputs agree on portable and aesni\n", checked);
+    printf("  %ld random inputs agree on portable and %s\n", checked, x->name);
     assert_int_equal(checked, 3000);
 }
 
@@ -737,7 +752,10 @@ int main(void)
         add_per_impl(test_threads, &t, "one key shared by 4 threads");
         add_per_impl(test_bad_input, &t, "bad input, wiping");
         t.family = 0;
+        t.data = &cross_aesni;
         tu_add(&suite, test_cross_impl, &t, "portable vs aesni");
+        t.data = &cross_vaes;
+        tu_add(&suite, test_cross_impl, &t, "portable vs vaes");
     }
     return tu_run(&suite, "test_aes");
 }

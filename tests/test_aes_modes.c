@@ -3,7 +3,7 @@
  * AES-CBC and AES-CTR (SP 800-38A sections 6.2 and 6.5) tests for
  * fm_aes_cbc_encrypt, fm_aes_cbc_decrypt and fm_aes_ctr. Every test that
  * depends on the implementation runs once per AES implementation the CPU
- * offers ("portable" bitsliced, "aesni"); one the CPU cannot run is a
+ * offers ("portable" bitsliced, "aesni", "vaes"); one the CPU cannot run is a
  * skipped test that prints why.
  *
  *  - CAVP AESAVS CBC{GFSbox,KeySbox,VarKey,VarTxt,MMT}{128,192,256}.rsp,
