@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * AES key wrap (SP 800-38F) tests for fm_aes_kw_wrap/unwrap (KW, section
- * 6.2) and fm_aes_kwp_wrap/unwrap (KWP, section 6.3). Every test that
+ * 6.2) and fm_aes_kwp_wrap/unwrap (KWP, section 6.3), and for their
+ * inverse-cipher twins fm_aes_kw{,p}_{wrap,unwrap}_inv (section 5.1: the
+ * inverse cipher as the designated cipher function). Every test that
  * depends on the implementation runs once per AES implementation the CPU
  * offers ("portable" bitsliced, "aesni", "vaes"); one the CPU cannot run
  * is a skipped test that prints why.
@@ -18,10 +20,10 @@
  *    (ShortKey: RFC 3394's one-block wrap of an 8-byte key, which
  *    SP 800-38F does not define) are rejected as FM_ERR_LENGTH both ways;
  *  - ACVP-AES-KW-1.0 and ACVP-AES-KWP-1.0 samples (prompt.json +
- *    expectedResults.json): every kwCipher "cipher" test (encrypt -> ct,
- *    decrypt -> pt or testPassed false = FM_ERR_VERIFY); the "inverse"
- *    groups use CIPH_K^-1 as the forward function, which the module does
- *    not implement: counted and reported as not run;
+ *    expectedResults.json): every test (encrypt -> ct, decrypt -> pt or
+ *    testPassed false = FM_ERR_VERIFY), kwCipher "cipher" groups with the
+ *    forward-cipher functions, "inverse" groups (CIPH_K^-1 as the
+ *    designated cipher function, SP 800-38F 5.1) with the _inv ones;
  *  - CAVP KW_AE/KW_AD/KWP_AE/KWP_AD_{128,192,256}.txt when present under
  *    cavp/kw/ (MANIFEST.md: not taken into shared/vectors, so this test
  *    is skipped and says so);
@@ -30,8 +32,17 @@
  *    bytes, KWP 1..400 bytes, both directions, nothing written past the
  *    output, and a random bit flip in a wrapped key refused with out
  *    zeroed;
- *  - crafted KWP ciphertexts, made with a reference W written here from
- *    SP 800-38F Algorithm 1 (the rotating form, over fm_aes_ecb_encrypt):
+ *  - the inverse-cipher variant (OpenSSL has none) against a reference
+ *    KW-AE/KWP-AE written here from SP 800-38F over OpenSSL's raw AES
+ *    (EVP aes-*-ecb, the decrypt direction as CIPH_K), itself checked in
+ *    its forward form against EVP_aes_*_wrap{,_pad}: every KW length
+ *    16..520 and KWP length 1..300 under each KEK size, wrap equal to the
+ *    reference, unwrap of the reference giving the key back, forward and
+ *    inverse wraps different and refused (FM_ERR_VERIFY) by the other
+ *    variant's unwrap, a flipped bit refused with out zeroed;
+ *  - crafted KWP ciphertexts, for each variant, made with a reference W
+ *    written here from SP 800-38F Algorithm 1 (the rotating form, over
+ *    fm_aes_ecb_encrypt, or fm_aes_ecb_decrypt for the inverse cipher):
  *    every MLI from 0 to 8(n-1)+9 for n = 2..5 semiblocks, a non-zero byte
  *    at each padding position, a wrong ICV2 byte and MLIs with high bits
  *    set; exactly those with 8(n-2) < MLI <= 8(n-1), zero padding and
@@ -40,9 +51,9 @@
  *    (FM_ERR_CONTEXT), lengths off by one around every limit and lengths
  *    beyond the SP 800-38F maxima (FM_ERR_LENGTH, out zeroed over its
  *    contract length and never past it, nothing written for impossible
- *    lengths), overlapping in and out (FM_ERR_ARG);
- *  - the service indicator: approved after each successful service, not
- *    after a failure.
+ *    lengths), overlapping in and out (FM_ERR_ARG); for each variant;
+ *  - the service indicator: approved after each successful service of
+ *    either variant, not after a failure.
  *
  * Every loop asserts the exact number of records or cases it checked. The
  * vector files come from ../shared/vectors (or $FIPSMOD_VECTORS); when the
@@ -92,22 +103,55 @@ static uint8_t *xmalloc(size_t n)
     return p;
 }
 
-/* KW / KWP through one signature: unwrap sets *outlen (KW: len - 8). */
+/*
+ * KW / KWP through one signature: unwrap sets *outlen (KW: len - 8). inv
+ * selects the inverse-cipher variant (SP 800-38F 5.1, the _inv
+ * functions); wrap and unwrap are the forward-cipher ones.
+ */
+static int wrap_v(bool pad, bool inv, const fm_aes_key *k, const uint8_t *in, size_t len,
+                  uint8_t *out)
+{
+    if (inv)
+        return pad ? fm_aes_kwp_wrap_inv(k, in, len, out) : fm_aes_kw_wrap_inv(k, in, len, out);
+    return pad ? fm_aes_kwp_wrap(k, in, len, out) : fm_aes_kw_wrap(k, in, len, out);
+}
+
+static int unwrap_v(bool pad, bool inv, const fm_aes_key *k, const uint8_t *in, size_t len,
+                    uint8_t *out, size_t *outlen)
+{
+    int rc;
+
+    if (pad)
+        return inv ? fm_aes_kwp_unwrap_inv(k, in, len, out, outlen)
+                   : fm_aes_kwp_unwrap(k, in, len, out, outlen);
+    rc = inv ? fm_aes_kw_unwrap_inv(k, in, len, out) : fm_aes_kw_unwrap(k, in, len, out);
+    *outlen = rc == FM_OK ? len - 8 : 0;
+    return rc;
+}
+
 static int wrap(bool pad, const fm_aes_key *k, const uint8_t *in, size_t len, uint8_t *out)
 {
-    return pad ? fm_aes_kwp_wrap(k, in, len, out) : fm_aes_kw_wrap(k, in, len, out);
+    return wrap_v(pad, false, k, in, len, out);
 }
 
 static int unwrap(bool pad, const fm_aes_key *k, const uint8_t *in, size_t len, uint8_t *out,
                   size_t *outlen)
 {
-    int rc;
+    return unwrap_v(pad, false, k, in, len, out, outlen);
+}
 
-    if (pad)
-        return fm_aes_kwp_unwrap(k, in, len, out, outlen);
-    rc = fm_aes_kw_unwrap(k, in, len, out);
-    *outlen = rc == FM_OK ? len - 8 : 0;
-    return rc;
+/* The variant a registered case runs: its data points to true for the
+ * inverse cipher (tests whose data means something else never ask). */
+static const bool inverse_variant = true;
+
+static bool case_inv(const tu_case *c)
+{
+    return c->data != NULL && *(const bool *)c->data;
+}
+
+static const char *variant_name(bool inv)
+{
+    return inv ? "inverse cipher" : "forward cipher";
 }
 
 /* Output bytes a wrap of len bytes produces. */
@@ -136,9 +180,11 @@ static bool unwrap_len_ok(bool pad, size_t len)
 /*
  * Wrap `in` and check it gives `ct`, then unwrap `ct` and check it gives
  * `in`; outputs are checked for writes past their end (a 0xee guard).
+ * inv: with the inverse-cipher variant.
  */
-static void check_pair(const char *what, bool pad, const uint8_t *kek, size_t keklen,
-                       const uint8_t *in, size_t len, const uint8_t *ct, size_t ctlen)
+static void check_pair_v(const char *what, bool pad, bool inv, const uint8_t *kek,
+                         size_t keklen, const uint8_t *in, size_t len, const uint8_t *ct,
+                         size_t ctlen)
 {
     size_t wl = wrapped_len(pad, len), outlen = SIZE_MAX;
     uint8_t *got = xmalloc(wl + 16);
@@ -150,7 +196,7 @@ static void check_pair(const char *what, bool pad, const uint8_t *kek, size_t ke
         fail_msg("%s: a %zu-byte key wraps to %zu bytes, the vector has %zu", what, len, wl,
                  ctlen);
     memset(got, 0xee, wl + 16);
-    rc = wrap(pad, &k, in, len, got);
+    rc = wrap_v(pad, inv, &k, in, len, got);
     if (rc != FM_OK)
         fail_msg("%s: wrap returned %s", what, err_name(rc));
     if (!tu_mem_eq(what, got, ct, ctlen))
@@ -158,7 +204,7 @@ static void check_pair(const char *what, bool pad, const uint8_t *kek, size_t ke
     if (got[wl] != 0xee)
         fail_msg("%s: wrap wrote past %zu bytes", what, wl);
     memset(got, 0xee, wl + 16);
-    rc = unwrap(pad, &k, ct, ctlen, got, &outlen);
+    rc = unwrap_v(pad, inv, &k, ct, ctlen, got, &outlen);
     if (rc != FM_OK)
         fail_msg("%s: unwrap returned %s", what, err_name(rc));
     if (outlen != len || !tu_mem_eq(what, got, in, len))
@@ -169,6 +215,12 @@ static void check_pair(const char *what, bool pad, const uint8_t *kek, size_t ke
                  what);
     assert_int_equal(fm_aes_wipe(&k), FM_OK);
     free(got);
+}
+
+static void check_pair(const char *what, bool pad, const uint8_t *kek, size_t keklen,
+                       const uint8_t *in, size_t len, const uint8_t *ct, size_t ctlen)
+{
+    check_pair_v(what, pad, false, kek, keklen, in, len, ct, ctlen);
 }
 
 /* The call failed with want, and out[0..n) is zero while out[n] (0xee) is not touched. */
@@ -417,7 +469,7 @@ static void test_acvp(void **state)
     tu_case *c = tu_begin(state);
     bool pad = strstr(c->file, "KWP") != NULL;
     char path[PATH_MAX], epath[PATH_MAX + 32];
-    long enc = 0, dec = 0, dec_fail = 0, inverse = 0;
+    long enc[2] = { 0 }, dec[2] = { 0 }, dec_fail[2] = { 0 }; /* [inverse] */
     json_t *root, *exp, *grp;
     size_t gi;
 
@@ -431,16 +483,13 @@ static void test_acvp(void **state)
         json_int_t tg = json_integer_value(json_object_get(grp, "tgId"));
         json_int_t bits = json_integer_value(json_object_get(grp, "payloadLen"));
         json_t *tests = json_object_get(grp, "tests"), *tc;
-        bool encrypt;
+        bool encrypt, inv;
         size_t ti;
 
         if (dir == NULL || kwc == NULL || bits <= 0 || bits % 8 != 0)
             fail_msg("%s: tgId %lld: unexpected group parameters", path, (long long)tg);
-        if (strcmp(kwc, "inverse") == 0) {
-            inverse += (long)json_array_size(tests);
-            continue;
-        }
-        if (strcmp(kwc, "cipher") != 0)
+        inv = strcmp(kwc, "inverse") == 0;
+        if (!inv && strcmp(kwc, "cipher") != 0)
             fail_msg("%s: tgId %lld: kwCipher \"%s\"", path, (long long)tg, kwc);
         encrypt = strcmp(dir, "encrypt") == 0;
         json_array_foreach(tests, ti, tc) {
@@ -454,25 +503,26 @@ static void test_acvp(void **state)
             if (want == NULL)
                 fail_msg("%s: tgId %lld tcId %lld has no expected result", epath, (long long)tg,
                          (long long)id);
-            snprintf(what, sizeof what, "%s tgId %lld tcId %lld (%s, AES-%zu, %lld bits) on %s",
-                     pad ? "ACVP-AES-KWP" : "ACVP-AES-KW", (long long)tg, (long long)id, dir,
-                     8 * keklen, (long long)bits, c->impl.name);
+            snprintf(what, sizeof what,
+                     "%s tgId %lld tcId %lld (%s, %s, AES-%zu, %lld bits) on %s",
+                     pad ? "ACVP-AES-KWP" : "ACVP-AES-KW", (long long)tg, (long long)id, kwc,
+                     dir, 8 * keklen, (long long)bits, c->impl.name);
             if (encrypt) {
                 uint8_t *ct = jhex(epath, want, "ct", &wl);
 
                 if (len * 8 != (size_t)bits)
                     fail_msg("%s: pt is not payloadLen bits", what);
-                check_pair(what, pad, kek, keklen, in, len, ct, wl);
+                check_pair_v(what, pad, inv, kek, keklen, in, len, ct, wl);
                 free(ct);
-                enc++;
+                enc[inv]++;
             } else if (json_object_get(want, "pt") != NULL) {
                 uint8_t *pt = jhex(epath, want, "pt", &wl);
 
                 if (wl * 8 != (size_t)bits)
                     fail_msg("%s: pt is not payloadLen bits", what);
-                check_pair(what, pad, kek, keklen, pt, wl, in, len);
+                check_pair_v(what, pad, inv, kek, keklen, pt, wl, in, len);
                 free(pt);
-                dec++;
+                dec[inv]++;
             } else if (json_is_false(json_object_get(want, "testPassed"))) {
                 uint8_t *out = xmalloc(len + 1);
                 size_t outlen = 1;
@@ -480,13 +530,13 @@ static void test_acvp(void **state)
 
                 init_ok(&k, kek, keklen);
                 memset(out, 0xee, len + 1);
-                expect_fail(what, unwrap(pad, &k, in, len, out, &outlen), FM_ERR_VERIFY, out,
-                            len - 8);
+                expect_fail(what, unwrap_v(pad, inv, &k, in, len, out, &outlen), FM_ERR_VERIFY,
+                            out, len - 8);
                 if (outlen != 0)
                     fail_msg("%s: *outlen = %zu after FM_ERR_VERIFY", what, outlen);
                 assert_int_equal(fm_aes_wipe(&k), FM_OK);
                 free(out);
-                dec_fail++;
+                dec_fail[inv]++;
             } else {
                 fail_msg("%s: expected result has neither pt nor testPassed false", what);
             }
@@ -496,14 +546,18 @@ static void test_acvp(void **state)
     }
     json_decref(root);
     json_decref(exp);
-    printf("  %s sample on %s: %ld encrypt, %ld decrypt (%ld of them testPassed false -> "
-           "FM_ERR_VERIFY); %ld tests of kwCipher \"inverse\" groups not run (the module has "
-           "only the forward-cipher KW/KWP)\n", pad ? "ACVP-AES-KWP" : "ACVP-AES-KW",
-           c->impl.name, enc, dec + dec_fail, dec_fail, inverse);
-    assert_int_equal(enc + dec + dec_fail, c->expect);
-    assert_int_equal(enc, 1800);
-    assert_int_equal(dec_fail, pad ? 384 : 370);
-    assert_int_equal(inverse, 3600);
+    for (int inv = 0; inv < 2; inv++)
+        printf("  %s sample, kwCipher \"%s\" groups, on %s: %ld encrypt, %ld decrypt (%ld of "
+               "them testPassed false -> FM_ERR_VERIFY)\n", pad ? "ACVP-AES-KWP" : "ACVP-AES-KW",
+               inv ? "inverse" : "cipher", c->impl.name, enc[inv], dec[inv] + dec_fail[inv],
+               dec_fail[inv]);
+    assert_int_equal(enc[0] + dec[0] + dec_fail[0] + enc[1] + dec[1] + dec_fail[1], c->expect);
+    assert_int_equal(enc[0], 1800);
+    assert_int_equal(enc[1], 1800);
+    assert_int_equal(dec[0] + dec_fail[0], 1800);
+    assert_int_equal(dec[1] + dec_fail[1], 1800);
+    assert_int_equal(dec_fail[0], pad ? 384 : 370);
+    assert_int_equal(dec_fail[1], pad ? 331 : 367);
 }
 
 /* ---- CAVP KW (only when present) ---------------------------------------------------- */
@@ -667,18 +721,197 @@ static void test_vs_openssl(void **state)
     assert_int_equal(checked, DIFF_ITERS);
 }
 
+/* ---- the inverse-cipher variant vs an independent reference ----------------------- */
+
+/*
+ * KW-AE (Algorithm 3) and KWP-AE (Algorithm 5) of SP 800-38F written here
+ * from the standard over OpenSSL's raw AES (EVP aes-*-ecb, no padding), not
+ * the module's: the designated cipher function CIPH_K of section 5.1 is the
+ * EVP decrypt direction for the inverse-cipher variant (inv), the encrypt
+ * direction otherwise. W is Algorithm 1 in its rotating register form.
+ */
+static const EVP_CIPHER *evp_ecb(size_t klen)
+{
+    switch (klen) {
+    case 16: return EVP_aes_128_ecb();
+    case 24: return EVP_aes_192_ecb();
+    case 32: return EVP_aes_256_ecb();
+    default: return NULL;
+    }
+}
+
+static void ossl_ciph(EVP_CIPHER_CTX *ctx, uint8_t b[16])
+{
+    int n = 0;
+
+    assert_int_equal(EVP_CipherUpdate(ctx, b, &n, b, 16), 1);
+    assert_int_equal(n, 16);
+}
+
+/* Returns the length of C (the wrapped key) written to c. */
+static size_t ossl_ref_wrap(bool pad, bool inv, const uint8_t *kek, size_t klen,
+                            const uint8_t *p, size_t len, uint8_t *c)
+{
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    size_t n;
+
+    assert_non_null(ctx);
+    assert_int_equal(EVP_CipherInit_ex(ctx, evp_ecb(klen), NULL, kek, NULL, inv ? 0 : 1), 1);
+    assert_int_equal(EVP_CIPHER_CTX_set_padding(ctx, 0), 1);
+    if (!pad) {
+        /* Algorithm 3: S = ICV1 || P. */
+        memset(c, 0xa6, 8);
+        n = len / 8 + 1;
+    } else {
+        /* Algorithm 5: S = ICV2 || [len(P)/8]_32 || P || 0^(8 * padlen). */
+        size_t padlen = 8 * ((len + 7) / 8) - len;
+
+        c[0] = 0xa6, c[1] = 0x59, c[2] = 0x59, c[3] = 0xa6;
+        c[4] = (uint8_t)(len >> 24), c[5] = (uint8_t)(len >> 16);
+        c[6] = (uint8_t)(len >> 8), c[7] = (uint8_t)len;
+        memset(c + 8 + len, 0, padlen);
+        n = (len + padlen) / 8 + 1;
+    }
+    memcpy(c + 8, p, len);
+    if (n == 2) {
+        ossl_ciph(ctx, c); /* KWP, one semiblock of key: C = CIPH_K(S) */
+    } else {
+        uint8_t b[16];
+
+        /* Algorithm 1: s = 6(n - 1) steps; B = CIPH_K(A || R_2),
+         * A = MSB_64(B) ^ [t]_64, R_i = R_{i+1}, R_n = LSB_64(B). */
+        for (uint64_t t = 1; t <= 6 * (n - 1); t++) {
+            memcpy(b, c, 16);
+            ossl_ciph(ctx, b);
+            for (int i = 0; i < 8; i++)
+                c[i] = b[i] ^ (uint8_t)(t >> (56 - 8 * i));
+            memmove(c + 8, c + 16, 8 * (n - 2));
+            memcpy(c + 8 * (n - 1), b + 8, 8);
+        }
+    }
+    EVP_CIPHER_CTX_free(ctx);
+    return 8 * n;
+}
+
+#define INV_KW_MAX 520  /* KW key data 16 .. 520 bytes, every multiple of 8 */
+#define INV_KWP_MAX 300 /* KWP key data 1 .. 300 bytes, every length */
+
+/*
+ * For every length above and every KEK size: the reference above (checked
+ * first in its forward form against OpenSSL's EVP_aes_*_wrap{,_pad}) and
+ * the module's _inv wrap agree; the _inv unwrap gives the key back; the
+ * forward and inverse wraps differ and neither unwraps under the other
+ * variant; a random bit flipped in the inverse wrap gives FM_ERR_VERIFY
+ * with out zeroed and *outlen 0. Outputs are checked for writes past
+ * their end.
+ */
+static void test_inverse_vs_reference(void **state)
+{
+    static const size_t klens[3] = { 16, 24, 32 };
+    static uint8_t key[INV_KW_MAX], inv_ct[INV_KW_MAX + 16], fwd_ct[INV_KW_MAX + 16],
+        ref[INV_KW_MAX + 16], back[INV_KW_MAX + 16];
+    tu_case *c = tu_begin(state);
+    long checked = 0, lens = 0;
+    tu_rng rng;
+
+    tu_rng_init_named(&rng, c->name);
+    for (int pad = 0; pad < 2; pad++) {
+        size_t first = pad ? 1 : 16, last = pad ? INV_KWP_MAX : INV_KW_MAX, step = pad ? 1 : 8;
+
+        for (size_t len = first; len <= last; len += step) {
+            lens++;
+            for (size_t ki = 0; ki < 3; ki++) {
+                size_t klen = klens[ki], wl = wrapped_len(pad, len), outlen, bit;
+                uint8_t kek[32];
+                char what[128];
+                fm_aes_key k;
+                long n;
+
+                snprintf(what, sizeof what, "AES-%zu-%s (inverse cipher) of %zu bytes on %s",
+                         8 * klen, pad ? "KWP" : "KW", len, c->impl.name);
+                tu_rng_fill(&rng, kek, klen);
+                tu_rng_fill(&rng, key, len);
+                init_ok(&k, kek, klen);
+
+                /* The reference's forward form is OpenSSL's KW/KWP. */
+                if (ossl_ref_wrap(pad, false, kek, klen, key, len, ref) != wl)
+                    fail_msg("%s: reference length", what);
+                n = openssl_wrap(pad, true, kek, klen, key, len, fwd_ct);
+                if (n != (long)wl || !tu_mem_eq(what, ref, fwd_ct, wl))
+                    fail_msg("%s: the reference W (forward) differs from EVP_aes_*_wrap", what);
+                memset(fwd_ct, 0xee, sizeof fwd_ct);
+                assert_int_equal(wrap(pad, &k, key, len, fwd_ct), FM_OK);
+
+                /* The inverse cipher: module vs reference, both ways. */
+                if (ossl_ref_wrap(pad, true, kek, klen, key, len, ref) != wl)
+                    fail_msg("%s: reference length", what);
+                memset(inv_ct, 0xee, sizeof inv_ct);
+                assert_int_equal(wrap_v(pad, true, &k, key, len, inv_ct), FM_OK);
+                if (!tu_mem_eq(what, inv_ct, ref, wl))
+                    fail_msg("%s: differs from the reference", what);
+                if (inv_ct[wl] != 0xee)
+                    fail_msg("%s: wrote past %zu bytes", what, wl);
+                memset(back, 0xee, sizeof back);
+                outlen = 0;
+                assert_int_equal(unwrap_v(pad, true, &k, ref, wl, back, &outlen), FM_OK);
+                if (outlen != len || !tu_mem_eq(what, back, key, len) ||
+                    !tu_all_zero(back + len, wl - 8 - len) || back[wl - 8] != 0xee)
+                    fail_msg("%s: unwrap of the reference", what);
+
+                /* The variants do not interoperate. */
+                if (memcmp(fwd_ct, inv_ct, wl) == 0)
+                    fail_msg("%s: forward and inverse wraps are equal", what);
+                memset(back, 0xee, sizeof back);
+                expect_fail(what, unwrap_v(pad, true, &k, fwd_ct, wl, back, &outlen),
+                            FM_ERR_VERIFY, back, wl - 8);
+                if (outlen != 0)
+                    fail_msg("%s: *outlen = %zu after FM_ERR_VERIFY", what, outlen);
+                memset(back, 0xee, sizeof back);
+                expect_fail(what, unwrap_v(pad, false, &k, inv_ct, wl, back, &outlen),
+                            FM_ERR_VERIFY, back, wl - 8);
+
+                /* One bit flipped anywhere. */
+                bit = tu_rng_below(&rng, 8 * wl);
+                inv_ct[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+                memset(back, 0xee, sizeof back);
+                outlen = 99;
+                expect_fail(what, unwrap_v(pad, true, &k, inv_ct, wl, back, &outlen),
+                            FM_ERR_VERIFY, back, wl - 8);
+                if (outlen != 0)
+                    fail_msg("%s: *outlen = %zu after FM_ERR_VERIFY", what, outlen);
+                assert_int_equal(fm_aes_wipe(&k), FM_OK);
+                checked++;
+            }
+        }
+    }
+    printf("  inverse-cipher KW (16..%d bytes) and KWP (1..%d bytes), %ld lengths x 3 KEK "
+           "sizes on %s: %ld agree with the OpenSSL-ECB reference both ways, differ from the "
+           "forward wrap, do not cross-unwrap, refuse a flipped bit\n", INV_KW_MAX, INV_KWP_MAX,
+           lens, c->impl.name, checked);
+    assert_int_equal(lens, (INV_KW_MAX - 16) / 8 + 1 + INV_KWP_MAX);
+    assert_int_equal(checked, 3 * lens);
+}
+
 /* ---- crafted ciphertexts --------------------------------------------------------------- */
+
+/* The designated cipher function CIPH_K (SP 800-38F 5.1) over the
+ * module's ECB: encryption, or decryption for the inverse-cipher variant. */
+static void ref_ciph_ecb(const fm_aes_key *k, bool inv, uint8_t b[16])
+{
+    assert_int_equal(inv ? fm_aes_ecb_decrypt(k, b, b, 16) : fm_aes_ecb_encrypt(k, b, b, 16),
+                     FM_OK);
+}
 
 /* SP 800-38F Algorithm 1, literally (the rotating register form), over
  * ECB: s holds n >= 3 semiblocks and is replaced by W(s). */
-static void ref_w(const fm_aes_key *k, uint8_t *s, size_t n)
+static void ref_w(const fm_aes_key *k, bool inv, uint8_t *s, size_t n)
 {
     uint8_t b[16];
 
     for (uint64_t t = 1; t <= 6 * (n - 1); t++) {
         memcpy(b, s, 8);
         memcpy(b + 8, s + 8, 8);
-        assert_int_equal(fm_aes_ecb_encrypt(k, b, b, 16), FM_OK);
+        ref_ciph_ecb(k, inv, b);
         for (int i = 0; i < 8; i++)
             s[i] = b[i] ^ (uint8_t)(t >> (56 - 8 * i));
         memmove(s + 8, s + 16, 8 * (n - 2));
@@ -687,25 +920,25 @@ static void ref_w(const fm_aes_key *k, uint8_t *s, size_t n)
 }
 
 /* C from S for KWP: one block for n = 2, else W. */
-static void ref_kwp_encipher(const fm_aes_key *k, uint8_t *s, size_t n)
+static void ref_kwp_encipher(const fm_aes_key *k, bool inv, uint8_t *s, size_t n)
 {
     if (n == 2)
-        assert_int_equal(fm_aes_ecb_encrypt(k, s, s, 16), FM_OK);
+        ref_ciph_ecb(k, inv, s);
     else
-        ref_w(k, s, n);
+        ref_w(k, inv, s, n);
 }
 
 /* Unwrap the crafted C (n semiblocks), expecting success with the first
  * mli bytes of p, or FM_ERR_VERIFY with out zeroed. */
-static void crafted_check(const char *what, const fm_aes_key *k, const uint8_t *ct, size_t n,
-                          bool valid, uint32_t mli, const uint8_t *p)
+static void crafted_check(const char *what, const fm_aes_key *k, bool inv, const uint8_t *ct,
+                          size_t n, bool valid, uint32_t mli, const uint8_t *p)
 {
     uint8_t out[8 * 8];
     size_t outlen = 12345;
     int rc;
 
     memset(out, 0xee, sizeof out);
-    rc = fm_aes_kwp_unwrap(k, ct, 8 * n, out, &outlen);
+    rc = unwrap_v(true, inv, k, ct, 8 * n, out, &outlen);
     if (valid) {
         if (rc != FM_OK || outlen != mli || !tu_mem_eq(what, out, p, mli))
             fail_msg("%s: returned %s, %zu bytes, want FM_OK and %u bytes", what, err_name(rc),
@@ -722,6 +955,8 @@ static void crafted_check(const char *what, const fm_aes_key *k, const uint8_t *
 static void test_crafted(void **state)
 {
     tu_case *c = tu_begin(state);
+    bool inv = case_inv(c);
+    const char *var = variant_name(inv);
     long n_valid = 0, n_invalid = 0, n_kw = 0;
     uint8_t kek[32], s[8 * 8], p[8 * 7], w[8 * 8];
     fm_aes_key k;
@@ -745,16 +980,16 @@ static void test_crafted(void **state)
             s[6] = (uint8_t)(mli >> 8), s[7] = (uint8_t)mli;
             memcpy(s + 8, p, room);
             memcpy(w, s, 8 * n);
-            ref_kwp_encipher(&k, w, n);
-            snprintf(what, sizeof what, "KWP n=%zu MLI=%u, zero padding, on %s", n, mli,
-                     c->impl.name);
-            crafted_check(what, &k, w, n, range, mli, p);
+            ref_kwp_encipher(&k, inv, w, n);
+            snprintf(what, sizeof what, "KWP (%s) n=%zu MLI=%u, zero padding, on %s", var, n,
+                     mli, c->impl.name);
+            crafted_check(what, &k, inv, w, n, range, mli, p);
             if (range) {
                 /* The module wraps the same key to the same C. */
                 uint8_t again[8 * 8];
-                assert_int_equal(fm_aes_kwp_wrap(&k, p, mli, again), FM_OK);
+                assert_int_equal(wrap_v(true, inv, &k, p, mli, again), FM_OK);
                 if (!tu_mem_eq(what, again, w, 8 * n))
-                    fail_msg("%s: fm_aes_kwp_wrap differs from the reference W", what);
+                    fail_msg("%s: the module's wrap differs from the reference W", what);
                 n_valid++;
             } else {
                 n_invalid++;
@@ -765,10 +1000,11 @@ static void test_crafted(void **state)
             for (size_t i = mli; i < room; i++) {
                 memcpy(w, s, 8 * n);
                 w[8 + i] = (uint8_t)(1u << tu_rng_below(&rng, 8));
-                ref_kwp_encipher(&k, w, n);
-                snprintf(what, sizeof what, "KWP n=%zu MLI=%u, padding byte %zu non-zero, on %s",
-                         n, mli, i, c->impl.name);
-                crafted_check(what, &k, w, n, false, mli, p);
+                ref_kwp_encipher(&k, inv, w, n);
+                snprintf(what, sizeof what,
+                         "KWP (%s) n=%zu MLI=%u, padding byte %zu non-zero, on %s", var, n, mli,
+                         i, c->impl.name);
+                crafted_check(what, &k, inv, w, n, false, mli, p);
                 n_invalid++;
             }
             /* A wrong bit in each ICV2 byte; then the MLI xored with 2^31,
@@ -778,10 +1014,10 @@ static void test_crafted(void **state)
 
                 memcpy(w, s, 8 * n);
                 w[i] ^= i < 4 ? (uint8_t)(1u << tu_rng_below(&rng, 8)) : mli_flip[i - 4];
-                ref_kwp_encipher(&k, w, n);
-                snprintf(what, sizeof what, "KWP n=%zu MLI=%u, S byte %d altered, on %s", n, mli,
-                         i, c->impl.name);
-                crafted_check(what, &k, w, n, false, mli, p);
+                ref_kwp_encipher(&k, inv, w, n);
+                snprintf(what, sizeof what, "KWP (%s) n=%zu MLI=%u, S byte %d altered, on %s",
+                         var, n, mli, i, c->impl.name);
+                crafted_check(what, &k, inv, w, n, false, mli, p);
                 n_invalid++;
             }
         }
@@ -795,27 +1031,31 @@ static void test_crafted(void **state)
         tu_rng_fill(&rng, s + 8, 24);
         memcpy(p, s + 8, 24);
         memcpy(w, s, 32);
-        ref_w(&k, w, 4);
+        ref_w(&k, inv, w, 4);
         if (bit == 0) {
-            assert_int_equal(fm_aes_kw_wrap(&k, p, 24, out), FM_OK);
+            size_t outlen;
+
+            assert_int_equal(wrap_v(false, inv, &k, p, 24, out), FM_OK);
             if (!tu_mem_eq("KW vs the reference W", out, w, 32))
-                fail_msg("fm_aes_kw_wrap differs from the reference W on %s", c->impl.name);
+                fail_msg("KW wrap (%s) differs from the reference W on %s", var, c->impl.name);
             memset(out, 0xee, sizeof out);
-            assert_int_equal(fm_aes_kw_unwrap(&k, w, 32, out), FM_OK);
+            assert_int_equal(unwrap_v(false, inv, &k, w, 32, out, &outlen), FM_OK);
             assert_true(tu_mem_eq("KW unwrap of the reference W", out, p, 24));
         }
         s[bit / 8] ^= (uint8_t)(1u << (bit % 8));
         memcpy(w, s, 32);
-        ref_w(&k, w, 4);
+        ref_w(&k, inv, w, 4);
         memset(out, 0xee, sizeof out);
-        snprintf(what, sizeof what, "KW with bit %d of ICV1 flipped on %s", bit, c->impl.name);
-        expect_fail(what, fm_aes_kw_unwrap(&k, w, 32, out), FM_ERR_VERIFY, out, 24);
+        snprintf(what, sizeof what, "KW (%s) with bit %d of ICV1 flipped on %s", var, bit,
+                 c->impl.name);
+        expect_fail(what, inv ? fm_aes_kw_unwrap_inv(&k, w, 32, out)
+                              : fm_aes_kw_unwrap(&k, w, 32, out), FM_ERR_VERIFY, out, 24);
         n_kw++;
     }
     assert_int_equal(fm_aes_wipe(&k), FM_OK);
-    printf("  crafted KWP ciphertexts for n = 2..5 semiblocks on %s: %ld valid MLIs unwrap, %ld "
-           "bad MLI/padding/ICV2 refused; %ld KW ICV1 bit flips refused\n", c->impl.name, n_valid,
-           n_invalid, n_kw);
+    printf("  crafted KWP ciphertexts (%s) for n = 2..5 semiblocks on %s: %ld valid MLIs unwrap, "
+           "%ld bad MLI/padding/ICV2 refused; %ld KW ICV1 bit flips refused\n", var,
+           c->impl.name, n_valid, n_invalid, n_kw);
     /* Per n: 8 MLIs in range; room + 2 out of range (0 .. room + 9);
      * 0 + 1 + .. + 7 = 28 padding positions over the 8 valid MLIs; and 8
      * altered S bytes per valid MLI. */
@@ -829,6 +1069,7 @@ static void test_crafted(void **state)
 static void test_bad_input(void **state)
 {
     tu_case *c = tu_begin(state);
+    bool inv = case_inv(c);
     static uint8_t in[512], out[600], good_kw[40], good_kwp[40];
     uint8_t kek[32];
     fm_aes_key k, bad;
@@ -839,8 +1080,8 @@ static void test_bad_input(void **state)
     memset(kek, 0x11, sizeof kek);
     memset(in, 0x22, sizeof in);
     init_ok(&k, kek, 24);
-    assert_int_equal(fm_aes_kw_wrap(&k, in, 32, good_kw), FM_OK);
-    assert_int_equal(fm_aes_kwp_wrap(&k, in, 20, good_kwp), FM_OK);
+    assert_int_equal(wrap_v(false, inv, &k, in, 32, good_kw), FM_OK);
+    assert_int_equal(wrap_v(true, inv, &k, in, 20, good_kwp), FM_OK);
 
     for (int pad = 0; pad < 2; pad++) {
         const char *name = pad ? "KWP" : "KW";
@@ -859,45 +1100,51 @@ static void test_bad_input(void **state)
         /* NULL pointers: out zeroed over its contract length. */
         memset(out, 0xee, sizeof out);
         snprintf(what, sizeof what, "%s wrap with a NULL key", name);
-        expect_fail(what, wrap(pad, NULL, in, 24, out), FM_ERR_ARG, out, wrapped_len(pad, 24));
+        expect_fail(what, wrap_v(pad, inv, NULL, in, 24, out), FM_ERR_ARG, out,
+                    wrapped_len(pad, 24));
         memset(out, 0xee, sizeof out);
         snprintf(what, sizeof what, "%s wrap with a NULL input", name);
-        expect_fail(what, wrap(pad, &k, NULL, 24, out), FM_ERR_ARG, out, wrapped_len(pad, 24));
+        expect_fail(what, wrap_v(pad, inv, &k, NULL, 24, out), FM_ERR_ARG, out,
+                    wrapped_len(pad, 24));
         snprintf(what, sizeof what, "%s wrap with a NULL output", name);
-        expect_fail(what, wrap(pad, &k, in, 24, NULL), FM_ERR_ARG, NULL, 0);
+        expect_fail(what, wrap_v(pad, inv, &k, in, 24, NULL), FM_ERR_ARG, NULL, 0);
         memset(out, 0xee, sizeof out);
         snprintf(what, sizeof what, "%s unwrap with a NULL key", name);
-        expect_fail(what, unwrap(pad, NULL, good, glen, out, &outlen), FM_ERR_ARG, out, glen - 8);
+        expect_fail(what, unwrap_v(pad, inv, NULL, good, glen, out, &outlen), FM_ERR_ARG, out,
+                    glen - 8);
         memset(out, 0xee, sizeof out);
         snprintf(what, sizeof what, "%s unwrap with a NULL input", name);
-        expect_fail(what, unwrap(pad, &k, NULL, glen, out, &outlen), FM_ERR_ARG, out, glen - 8);
+        expect_fail(what, unwrap_v(pad, inv, &k, NULL, glen, out, &outlen), FM_ERR_ARG, out,
+                    glen - 8);
         snprintf(what, sizeof what, "%s unwrap with a NULL output", name);
-        expect_fail(what, unwrap(pad, &k, good, glen, NULL, &outlen), FM_ERR_ARG, NULL, 0);
+        expect_fail(what, unwrap_v(pad, inv, &k, good, glen, NULL, &outlen), FM_ERR_ARG, NULL,
+                    0);
         checked += 6;
 
         /* Uninitialised, garbage and wiped KEKs. */
         memset(&bad, 0, sizeof bad);
         memset(out, 0xee, sizeof out);
         snprintf(what, sizeof what, "%s wrap with an all-zero KEK", name);
-        expect_fail(what, wrap(pad, &bad, in, 24, out), FM_ERR_CONTEXT, out, wrapped_len(pad, 24));
+        expect_fail(what, wrap_v(pad, inv, &bad, in, 24, out), FM_ERR_CONTEXT, out,
+                    wrapped_len(pad, 24));
         memset(&bad, 0xa5, sizeof bad);
         memset(out, 0xee, sizeof out);
         snprintf(what, sizeof what, "%s unwrap with a garbage KEK", name);
-        expect_fail(what, unwrap(pad, &bad, good, glen, out, &outlen), FM_ERR_CONTEXT, out,
-                    glen - 8);
+        expect_fail(what, unwrap_v(pad, inv, &bad, good, glen, out, &outlen), FM_ERR_CONTEXT,
+                    out, glen - 8);
         init_ok(&bad, kek, 16);
         assert_int_equal(fm_aes_wipe(&bad), FM_OK);
         memset(out, 0xee, sizeof out);
         snprintf(what, sizeof what, "%s unwrap with a wiped KEK", name);
-        expect_fail(what, unwrap(pad, &bad, good, glen, out, &outlen), FM_ERR_CONTEXT, out,
-                    glen - 8);
+        expect_fail(what, unwrap_v(pad, inv, &bad, good, glen, out, &outlen), FM_ERR_CONTEXT,
+                    out, glen - 8);
         checked += 3;
 
         /* Lengths around the minima and off the 8-byte grid. */
         for (size_t i = 0; i < nbw; i++) {
             memset(out, 0xee, sizeof out);
             snprintf(what, sizeof what, "%s wrap of %zu bytes", name, bw[i]);
-            expect_fail(what, wrap(pad, &k, in, bw[i], out), FM_ERR_LENGTH, out,
+            expect_fail(what, wrap_v(pad, inv, &k, in, bw[i], out), FM_ERR_LENGTH, out,
                         wrapped_len(pad, bw[i]));
             checked++;
         }
@@ -905,8 +1152,8 @@ static void test_bad_input(void **state)
             outlen = 99;
             memset(out, 0xee, sizeof out);
             snprintf(what, sizeof what, "%s unwrap of %zu bytes", name, bu[i]);
-            expect_fail(what, unwrap(pad, &k, in, bu[i], out, &outlen), FM_ERR_LENGTH, out,
-                        unwrap_room(bu[i]));
+            expect_fail(what, unwrap_v(pad, inv, &k, in, bu[i], out, &outlen), FM_ERR_LENGTH,
+                        out, unwrap_room(bu[i]));
             if (outlen != 0)
                 fail_msg("%s: *outlen = %zu", what, outlen);
             checked++;
@@ -915,10 +1162,10 @@ static void test_bad_input(void **state)
         /* Overlapping input and output. */
         memcpy(out, good, glen);
         snprintf(what, sizeof what, "%s unwrap in place", name);
-        expect_fail(what, unwrap(pad, &k, out, glen, out, &outlen), FM_ERR_ARG, NULL, 0);
+        expect_fail(what, unwrap_v(pad, inv, &k, out, glen, out, &outlen), FM_ERR_ARG, NULL, 0);
         memcpy(out + 100, in, 24);
         snprintf(what, sizeof what, "%s wrap into an overlapping buffer", name);
-        expect_fail(what, wrap(pad, &k, out + 100, 24, out + 96), FM_ERR_ARG, NULL, 0);
+        expect_fail(what, wrap_v(pad, inv, &k, out + 100, 24, out + 96), FM_ERR_ARG, NULL, 0);
         if (!tu_all_zero(out + 96, wrapped_len(pad, 24)))
             fail_msg("%s: output not zeroed", what);
         checked += 2;
@@ -926,8 +1173,8 @@ static void test_bad_input(void **state)
 
     /* KWP unwrap with a NULL outlen: FM_ERR_ARG, out zeroed. */
     memset(out, 0xee, sizeof out);
-    expect_fail("KWP unwrap with a NULL outlen", fm_aes_kwp_unwrap(&k, good_kwp, 32, out, NULL),
-                FM_ERR_ARG, out, 24);
+    expect_fail("KWP unwrap with a NULL outlen",
+                unwrap_v(true, inv, &k, good_kwp, 32, out, NULL), FM_ERR_ARG, out, 24);
     checked++;
 
     /*
@@ -951,9 +1198,10 @@ static void test_bad_input(void **state)
             snprintf(what, sizeof what, "%s %s of 0x%llx bytes", pad ? "KWP" : "KW",
                      i % 2 == 0 ? "wrap" : "unwrap", (unsigned long long)big[i]);
             if (i % 2 == 0)
-                expect_fail(what, wrap(pad, &k, in, len, out), FM_ERR_LENGTH, out, 0);
+                expect_fail(what, wrap_v(pad, inv, &k, in, len, out), FM_ERR_LENGTH, out, 0);
             else
-                expect_fail(what, unwrap(pad, &k, in, len, out, &outlen), FM_ERR_LENGTH, out, 0);
+                expect_fail(what, unwrap_v(pad, inv, &k, in, len, out, &outlen), FM_ERR_LENGTH,
+                            out, 0);
             if (out[0] != 0xee)
                 fail_msg("%s: wrote to out", what);
             checked++;
@@ -961,18 +1209,20 @@ static void test_bad_input(void **state)
         /* And the same huge lengths to KW unwrap / KWP wrap. */
         memset(out, 0xee, sizeof out);
         expect_fail("KW unwrap of 2^64-8 bytes",
-                    fm_aes_kw_unwrap(&k, in, (size_t)(UINT64_MAX & ~UINT64_C(7)), out),
+                    unwrap_v(false, inv, &k, in, (size_t)(UINT64_MAX & ~UINT64_C(7)), out,
+                             &outlen),
                     FM_ERR_LENGTH, out, 0);
-        expect_fail("KWP wrap of 2^64-1 bytes", fm_aes_kwp_wrap(&k, in, SIZE_MAX, out),
+        expect_fail("KWP wrap of 2^64-1 bytes", wrap_v(true, inv, &k, in, SIZE_MAX, out),
                     FM_ERR_LENGTH, out, 0);
         checked += 2;
     }
 
     /* The KEK is only read: the wraps under it are unchanged after all this. */
-    assert_int_equal(fm_aes_kw_wrap(&k, in, 32, out), FM_OK);
+    assert_int_equal(wrap_v(false, inv, &k, in, 32, out), FM_OK);
     assert_true(tu_mem_eq("KW after the failures", out, good_kw, 40));
     assert_int_equal(fm_aes_wipe(&k), FM_OK);
-    printf("  %ld bad-input cases checked on %s\n", checked, c->impl.name);
+    printf("  %ld bad-input cases checked (%s) on %s\n", checked, variant_name(inv),
+           c->impl.name);
     assert_int_equal(checked, (6 + 3 + 9 + 12 + 2) + (6 + 3 + 1 + 9 + 2) + 1 +
                                   (sizeof(size_t) >= 8 ? 7 : 0));
 }
@@ -1014,9 +1264,33 @@ static void test_indicator(void **state)
     assert_int_equal(approved_now(), 0);
     assert_int_equal(fm_aes_kwp_wrap(&k, in, 0, w), FM_ERR_LENGTH);
     assert_int_equal(approved_now(), 0);
+    /* The inverse-cipher variant is approved too. */
+    assert_int_equal(fm_aes_kw_wrap_inv(&k, in, 24, w), FM_OK);
+    assert_int_equal(approved_now(), 1);
+    assert_int_equal(fm_aes_kw_unwrap_inv(&k, w, 32, out), FM_OK);
+    assert_int_equal(approved_now(), 1);
+    assert_int_equal(fm_aes_kw_unwrap(&k, w, 32, out), FM_ERR_VERIFY);
+    assert_int_equal(approved_now(), 0);
+    assert_int_equal(fm_aes_kw_unwrap_inv(&k, w, 32, out), FM_OK);
+    assert_int_equal(approved_now(), 1);
+    w[30] ^= 0x80;
+    assert_int_equal(fm_aes_kw_unwrap_inv(&k, w, 32, out), FM_ERR_VERIFY);
+    assert_int_equal(approved_now(), 0);
+    assert_int_equal(fm_aes_kw_wrap_inv(&k, in, 8, w), FM_ERR_LENGTH);
+    assert_int_equal(approved_now(), 0);
+    assert_int_equal(fm_aes_kwp_wrap_inv(&k, in, 5, w), FM_OK);
+    assert_int_equal(approved_now(), 1);
+    assert_int_equal(fm_aes_kwp_unwrap_inv(&k, w, 16, out, &outlen), FM_OK);
+    assert_int_equal(approved_now(), 1);
+    assert_int_equal(outlen, 5);
+    w[0] ^= 1;
+    assert_int_equal(fm_aes_kwp_unwrap_inv(&k, w, 16, out, &outlen), FM_ERR_VERIFY);
+    assert_int_equal(approved_now(), 0);
+    assert_int_equal(fm_aes_kwp_unwrap_inv(&k, w, 15, out, &outlen), FM_ERR_LENGTH);
+    assert_int_equal(approved_now(), 0);
     assert_int_equal(fm_aes_wipe(&k), FM_OK);
-    printf("  indicator: approved after each successful wrap/unwrap, not after FM_ERR_VERIFY or "
-           "FM_ERR_LENGTH, on %s\n", c->impl.name);
+    printf("  indicator: approved after each successful wrap/unwrap (forward and inverse "
+           "cipher), not after FM_ERR_VERIFY or FM_ERR_LENGTH, on %s\n", c->impl.name);
 }
 
 /* ---- main --------------------------------------------------------------------------- */
@@ -1040,11 +1314,13 @@ int main(void)
         add_per_impl(test_wycheproof, &t, t.file);
     }
     {
-        tu_case t = { .file = "acvp/ACVP-AES-KW-1.0/prompt.json", .expect = 3600 };
+        tu_case t = { .file = "acvp/ACVP-AES-KW-1.0/prompt.json", .expect = 7200 };
 
-        add_per_impl(test_acvp, &t, "ACVP-AES-KW-1.0 sample, kwCipher \"cipher\" groups");
+        add_per_impl(test_acvp, &t, "ACVP-AES-KW-1.0 sample, kwCipher \"cipher\" and "
+                     "\"inverse\" groups");
         t.file = "acvp/ACVP-AES-KWP-1.0/prompt.json";
-        add_per_impl(test_acvp, &t, "ACVP-AES-KWP-1.0 sample, kwCipher \"cipher\" groups");
+        add_per_impl(test_acvp, &t, "ACVP-AES-KWP-1.0 sample, kwCipher \"cipher\" and "
+                     "\"inverse\" groups");
     }
     {
         tu_case t = { 0 };
@@ -1056,8 +1332,15 @@ int main(void)
         tu_case t = { .family = FM_FAMILY_AES };
 
         add_per_impl(test_vs_openssl, &t, "differential vs OpenSSL EVP_aes_*_wrap{,_pad}");
+        add_per_impl(test_inverse_vs_reference, &t,
+                     "inverse cipher vs an OpenSSL-ECB reference, round trips, tamper");
         add_per_impl(test_crafted, &t, "crafted KWP MLI/padding/ICV2 and KW ICV1 cases");
         add_per_impl(test_bad_input, &t, "bad input, out zeroed on failure");
+        t.data = &inverse_variant;
+        add_per_impl(test_crafted, &t,
+                     "crafted KWP MLI/padding/ICV2 and KW ICV1 cases, inverse cipher");
+        add_per_impl(test_bad_input, &t, "bad input, out zeroed on failure, inverse cipher");
+        t.data = NULL;
         add_per_impl(test_indicator, &t, "service indicator");
     }
     return tu_run(&suite, "test_aes_kw");

@@ -243,8 +243,10 @@ FM_EXPORT int fm_aes_cmac_final(fm_aes_cmac_ctx *ctx, uint8_t *mac, size_t macle
 FM_EXPORT int fm_aes_cmac_wipe(fm_aes_cmac_ctx *ctx);
 
 /*
- * Key wrap (SP 800-38F): KW (section 6.2, the forward cipher wraps) and
- * KWP (section 6.3, with padding). All are approved. Lengths in bytes,
+ * Key wrap (SP 800-38F): KW (section 6.2) and KWP (section 6.3, with
+ * padding), here with the forward cipher as the designated cipher
+ * function of section 5.1 (AES encryption wraps); the _inv functions
+ * below use the inverse cipher. All are approved. Lengths in bytes,
  * from SP 800-38F section 5.3.1 Table 1 (in semiblocks of 8 bytes there):
  *   fm_aes_kw_wrap: len a multiple of 8, 16 <= len <= 8 * (2^54 - 1);
  *     out receives len + 8 bytes.
@@ -257,11 +259,10 @@ FM_EXPORT int fm_aes_cmac_wipe(fm_aes_cmac_ctx *ctx);
  *     its own plaintext maximum needs); out needs room for len - 8 bytes
  *     and *outlen receives the unwrapped length (0 on failure).
  * The one-block KW of RFC 3394 for 8-byte keys is not in SP 800-38F and
- * is refused (FM_ERR_LENGTH); so is the "inverse cipher" variant, which
- * is not implemented. Unwrapping returns FM_ERR_VERIFY when the integrity
- * check (the ICV, and for KWP the length indicator and zero padding)
- * fails, checked in constant time; out is then zeroed. Other returns:
- * FM_OK, FM_ERR_ARG (NULL pointers, or in and out overlapping),
+ * is refused (FM_ERR_LENGTH). Unwrapping returns FM_ERR_VERIFY when the
+ * integrity check (the ICV, and for KWP the length indicator and zero
+ * padding) fails, checked in constant time; out is then zeroed. Other
+ * returns: FM_OK, FM_ERR_ARG (NULL pointers, or in and out overlapping),
  * FM_ERR_CONTEXT (key not initialised), FM_ERR_LENGTH, FM_ERR_STATE. On
  * any failure the output bytes named above are zeroed, except for a len
  * beyond the maxima, when no buffer of that size can exist and nothing is
@@ -277,6 +278,26 @@ FM_EXPORT int fm_aes_kwp_wrap(const fm_aes_key *key, const uint8_t *in, size_t l
                               uint8_t *out);
 FM_EXPORT int fm_aes_kwp_unwrap(const fm_aes_key *key, const uint8_t *in, size_t len,
                                 uint8_t *out, size_t *outlen);
+
+/*
+ * The same four services with the inverse cipher as the designated cipher
+ * function (SP 800-38F section 5.1; ACVP kwCipher "inverse"): wrapping
+ * uses CIPH_K^-1 (AES decryption) in W, and for a KWP plaintext of at most
+ * 8 bytes to encipher its one block; unwrapping uses CIPH_K (AES
+ * encryption) in W^-1 and for a 16-byte KWP ciphertext. Approved, like the
+ * forward-cipher functions, with the same lengths, outputs, integrity
+ * checks and return values. A wrapped key interoperates only with a peer
+ * using the same variant: unwrapping a forward-cipher wrap with an _inv
+ * function, or the reverse, returns FM_ERR_VERIFY (out zeroed).
+ */
+FM_EXPORT int fm_aes_kw_wrap_inv(const fm_aes_key *key, const uint8_t *in, size_t len,
+                                 uint8_t *out);
+FM_EXPORT int fm_aes_kw_unwrap_inv(const fm_aes_key *key, const uint8_t *in, size_t len,
+                                   uint8_t *out);
+FM_EXPORT int fm_aes_kwp_wrap_inv(const fm_aes_key *key, const uint8_t *in, size_t len,
+                                  uint8_t *out);
+FM_EXPORT int fm_aes_kwp_unwrap_inv(const fm_aes_key *key, const uint8_t *in, size_t len,
+                                    uint8_t *out, size_t *outlen);
 
 #ifdef __cplusplus
 }

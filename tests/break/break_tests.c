@@ -52,7 +52,9 @@
  *     fm_aes_cmac_init (its context is the output), fm_aes_cmac_update,
  *     fm_aes_cmac_final, fm_aes_cmac, fm_aes_cmac_verify (right and wrong
  *     tag), fm_aes_kw_wrap, fm_aes_kw_unwrap, fm_aes_kwp_wrap,
- *     fm_aes_kwp_unwrap (its *outlen zeroed too), fm_aes_gcm_init,
+ *     fm_aes_kwp_unwrap (its *outlen zeroed too), their inverse-cipher
+ *     twins fm_aes_kw_wrap_inv, fm_aes_kw_unwrap_inv, fm_aes_kwp_wrap_inv,
+ *     fm_aes_kwp_unwrap_inv (likewise), fm_aes_gcm_init,
  *     fm_aes_gcm_seal and fm_aes_gcm_seal_geniv (IV, ciphertext and tag),
  *     fm_aes_gcm_open, fm_aes_gcm_set_iv_fixed, fm_aes_gcm_start and
  *     fm_aes_gcm_start_geniv (context and IV), fm_aes_gcm_aad,
@@ -121,6 +123,8 @@ typedef struct {
     uint8_t cmac_tag[FM_AES_CMAC_LEN];  /* CMAC(aes_key, "abc") */
     uint8_t kw_ct[40];                  /* fm_aes_kw_wrap of aes_pt */
     uint8_t kwp_ct[32];                 /* fm_aes_kwp_wrap of the first 20 bytes of aes_pt */
+    uint8_t kw_inv_ct[40];              /* fm_aes_kw_wrap_inv of aes_pt */
+    uint8_t kwp_inv_ct[32];             /* fm_aes_kwp_wrap_inv of the first 20 bytes */
     fm_aes_gcm_key gcm;                 /* fm_aes_gcm_init(aes_key) */
     uint8_t gcm_ct[48];                 /* GCM seal of aes_pt under gcm_iv: ct || tag */
     fm_aes_gcm_ctx gcm_enc, gcm_dec;    /* started under gcm_iv, nothing fed */
@@ -1066,13 +1070,16 @@ static void walk_aes_gcm_ctx_wipe(void)
 }
 
 /* Key wrap with the parent's key: wrap gives the parent's answer, unwrap
- * gives the key data back (KWP also its length). */
-static void walk_aes_kw(const char *call, int pad, int do_wrap)
+ * gives the key data back (KWP also its length). inv: the inverse-cipher
+ * variant (the _inv functions), with the parent's _inv answers. */
+static void walk_aes_kw(const char *call, int pad, int do_wrap, int inv)
 {
-    const uint8_t *in = do_wrap ? aes_pt : pad ? ho.kwp_ct : ho.kw_ct;
+    const uint8_t *kw_ct = inv ? ho.kw_inv_ct : ho.kw_ct;
+    const uint8_t *kwp_ct = inv ? ho.kwp_inv_ct : ho.kwp_ct;
+    const uint8_t *in = do_wrap ? aes_pt : pad ? kwp_ct : kw_ct;
     size_t len = do_wrap ? (pad ? 20 : 32) : pad ? sizeof ho.kwp_ct : sizeof ho.kw_ct;
     size_t outsize = do_wrap ? (pad ? sizeof ho.kwp_ct : sizeof ho.kw_ct) : len - 8;
-    const uint8_t *want_out = do_wrap ? (pad ? ho.kwp_ct : ho.kw_ct) : aes_pt;
+    const uint8_t *want_out = do_wrap ? (pad ? kwp_ct : kw_ct) : aes_pt;
     size_t want_len = do_wrap ? outsize : pad ? 20 : 32, outlen = 0xAA;
     struct {
         uint8_t out[40];
@@ -1081,13 +1088,18 @@ static void walk_aes_kw(const char *call, int pad, int do_wrap)
     int rc;
 
     memset(&b, 0xAA, sizeof b);
-    if (do_wrap)
+    if (do_wrap && inv)
+        rc = pad ? fm_aes_kwp_wrap_inv(&ho.aes, in, len, b.out)
+                 : fm_aes_kw_wrap_inv(&ho.aes, in, len, b.out);
+    else if (do_wrap)
         rc = pad ? fm_aes_kwp_wrap(&ho.aes, in, len, b.out)
                  : fm_aes_kw_wrap(&ho.aes, in, len, b.out);
     else if (pad)
-        rc = fm_aes_kwp_unwrap(&ho.aes, in, len, b.out, &outlen);
+        rc = inv ? fm_aes_kwp_unwrap_inv(&ho.aes, in, len, b.out, &outlen)
+                 : fm_aes_kwp_unwrap(&ho.aes, in, len, b.out, &outlen);
     else
-        rc = fm_aes_kw_unwrap(&ho.aes, in, len, b.out);
+        rc = inv ? fm_aes_kw_unwrap_inv(&ho.aes, in, len, b.out)
+                 : fm_aes_kw_unwrap(&ho.aes, in, len, b.out);
     if (do_wrap || !pad)
         outlen = rc == FM_OK ? outsize : 0;
     service_result(call, rc, b.out, outsize);
@@ -1100,22 +1112,42 @@ static void walk_aes_kw(const char *call, int pad, int do_wrap)
 
 static void walk_aes_kw_wrap(void)
 {
-    walk_aes_kw("fm_aes_kw_wrap", 0, 1);
+    walk_aes_kw("fm_aes_kw_wrap", 0, 1, 0);
 }
 
 static void walk_aes_kw_unwrap(void)
 {
-    walk_aes_kw("fm_aes_kw_unwrap", 0, 0);
+    walk_aes_kw("fm_aes_kw_unwrap", 0, 0, 0);
 }
 
 static void walk_aes_kwp_wrap(void)
 {
-    walk_aes_kw("fm_aes_kwp_wrap", 1, 1);
+    walk_aes_kw("fm_aes_kwp_wrap", 1, 1, 0);
 }
 
 static void walk_aes_kwp_unwrap(void)
 {
-    walk_aes_kw("fm_aes_kwp_unwrap", 1, 0);
+    walk_aes_kw("fm_aes_kwp_unwrap", 1, 0, 0);
+}
+
+static void walk_aes_kw_wrap_inv(void)
+{
+    walk_aes_kw("fm_aes_kw_wrap_inv", 0, 1, 1);
+}
+
+static void walk_aes_kw_unwrap_inv(void)
+{
+    walk_aes_kw("fm_aes_kw_unwrap_inv", 0, 0, 1);
+}
+
+static void walk_aes_kwp_wrap_inv(void)
+{
+    walk_aes_kw("fm_aes_kwp_wrap_inv", 1, 1, 1);
+}
+
+static void walk_aes_kwp_unwrap_inv(void)
+{
+    walk_aes_kw("fm_aes_kwp_unwrap_inv", 1, 0, 1);
 }
 
 static const struct {
@@ -1148,6 +1180,10 @@ static const struct {
     { "fm_aes_kw_unwrap", REFUSED, walk_aes_kw_unwrap },
     { "fm_aes_kwp_wrap", REFUSED, walk_aes_kwp_wrap },
     { "fm_aes_kwp_unwrap", REFUSED, walk_aes_kwp_unwrap },
+    { "fm_aes_kw_wrap_inv", REFUSED, walk_aes_kw_wrap_inv },
+    { "fm_aes_kw_unwrap_inv", REFUSED, walk_aes_kw_unwrap_inv },
+    { "fm_aes_kwp_wrap_inv", REFUSED, walk_aes_kwp_wrap_inv },
+    { "fm_aes_kwp_unwrap_inv", REFUSED, walk_aes_kwp_unwrap_inv },
     { "fm_aes_gcm_init", REFUSED, walk_aes_gcm_init },
     { "fm_aes_gcm_seal", REFUSED, walk_aes_gcm_seal },
     { "fm_aes_gcm_open", REFUSED, walk_aes_gcm_open },
@@ -1771,8 +1807,13 @@ static int parent(void)
         fm_aes_cmac_update(&ho.cmac, (const uint8_t *)"abc", 3) != FM_OK ||
         fm_aes_cmac(&ho.aes, (const uint8_t *)"abc", 3, ho.cmac_tag, FM_AES_CMAC_LEN) != FM_OK ||
         fm_aes_kw_wrap(&ho.aes, aes_pt, 32, ho.kw_ct) != FM_OK ||
-        fm_aes_kwp_wrap(&ho.aes, aes_pt, 20, ho.kwp_ct) != FM_OK)
+        fm_aes_kwp_wrap(&ho.aes, aes_pt, 20, ho.kwp_ct) != FM_OK ||
+        fm_aes_kw_wrap_inv(&ho.aes, aes_pt, 32, ho.kw_inv_ct) != FM_OK ||
+        fm_aes_kwp_wrap_inv(&ho.aes, aes_pt, 20, ho.kwp_inv_ct) != FM_OK)
         bad("cannot prepare the CMAC context and the wrapped keys");
+    if (memcmp(ho.kw_ct, ho.kw_inv_ct, sizeof ho.kw_ct) == 0 ||
+        memcmp(ho.kwp_ct, ho.kwp_inv_ct, sizeof ho.kwp_ct) == 0)
+        bad("the forward and inverse-cipher wraps of the same key are equal");
     if (fm_aes_gcm_init(&ho.gcm, aes_key, sizeof aes_key) != FM_OK ||
         fm_aes_gcm_seal(&ho.gcm, gcm_iv, sizeof gcm_iv, NULL, 0, aes_pt, 32, ho.gcm_ct,
                         ho.gcm_ct + 32, 16) != FM_OK ||

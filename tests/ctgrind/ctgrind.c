@@ -557,8 +557,19 @@ static int run_gcm256(transcript *t) { return run_gcm("AES-256-GCM", 32, t); }
  * secret data), and unwrap of a ciphertext with one bit flipped, which
  * must fail with out zeroed: the verdict and the masking of the output
  * must not branch on the unwrapped data. KWP covers the one-block case
- * (up to 8 bytes) and W; the MLI is secret until it verifies.
+ * (up to 8 bytes) and W; the MLI is secret until it verifies. Both
+ * variants of SP 800-38F 5.1 run: the forward cipher (fm_aes_kw_wrap, ...)
+ * and the inverse cipher (fm_aes_kw_wrap_inv, ...).
  */
+static int kw_unwrap_any(int pad, int inv, const fm_aes_key *k, const uint8_t *ct, size_t clen,
+                         uint8_t *out, size_t *outlen)
+{
+    if (pad)
+        return inv ? fm_aes_kwp_unwrap_inv(k, ct, clen, out, outlen)
+                   : fm_aes_kwp_unwrap(k, ct, clen, out, outlen);
+    return inv ? fm_aes_kw_unwrap_inv(k, ct, clen, out) : fm_aes_kw_unwrap(k, ct, clen, out);
+}
+
 static int run_kw(const char *name, size_t klen, transcript *t)
 {
     static const size_t kw_lens[] = { 16, 24, 32, 40, 64 };
@@ -566,7 +577,17 @@ static int run_kw(const char *name, size_t klen, transcript *t)
     uint8_t kek[32], data[64], datapub[64], ct[72], out[72];
     int fails = 0;
 
-    for (int pad = 0; pad < 2; pad++) {
+    for (int v = 0; v < 4; v++) {
+        static const char *const vname[4][3] = {
+            { "KW wrap failed", "KW unwrap(wrap(x)) != x", "KW unwrap accepted a corrupted key" },
+            { "KWP wrap failed", "KWP unwrap(wrap(x)) != x",
+              "KWP unwrap accepted a corrupted key" },
+            { "KW wrap_inv failed", "KW unwrap_inv(wrap_inv(x)) != x",
+              "KW unwrap_inv accepted a corrupted key" },
+            { "KWP wrap_inv failed", "KWP unwrap_inv(wrap_inv(x)) != x",
+              "KWP unwrap_inv accepted a corrupted key" },
+        };
+        int pad = v & 1, inv = v >> 1;
         const size_t *lens = pad ? kwp_lens : kw_lens;
         size_t nlens = pad ? sizeof kwp_lens / sizeof kwp_lens[0]
                            : sizeof kw_lens / sizeof kw_lens[0];
@@ -578,37 +599,37 @@ static int run_kw(const char *name, size_t klen, transcript *t)
             int rc;
 
             fill(kek, klen, 0x6b6500u | klen << 8 | len);
-            fill(data, len, 0x6b6600u | (uint64_t)pad << 16 | len);
+            fill(data, len, 0x6b6600u | (uint64_t)v << 16 | len);
             memcpy(datapub, data, len);
             FM_SECRET(kek, klen);
             FM_SECRET(data, len);
             rc = fm_aes_init(&k, kek, klen);
-            if (rc == FM_OK)
+            if (rc == FM_OK && inv)
+                rc = pad ? fm_aes_kwp_wrap_inv(&k, data, len, ct)
+                         : fm_aes_kw_wrap_inv(&k, data, len, ct);
+            else if (rc == FM_OK)
                 rc = pad ? fm_aes_kwp_wrap(&k, data, len, ct) : fm_aes_kw_wrap(&k, data, len, ct);
-            fails += check(rc == FM_OK, name, pad ? "KWP wrap failed" : "KW wrap failed", len, 0);
+            fails += check(rc == FM_OK, name, vname[v][0], len, 0);
             FM_PUBLIC(ct, clen); /* a wrapped key is public */
             transcript_add(t, ct, clen);
 
-            rc = pad ? fm_aes_kwp_unwrap(&k, ct, clen, out, &outlen)
-                     : fm_aes_kw_unwrap(&k, ct, clen, out);
+            rc = kw_unwrap_any(pad, inv, &k, ct, clen, out, &outlen);
             rc = public_rc(rc);
             pubout = outlen;
             FM_PUBLIC(&pubout, sizeof pubout);
             FM_PUBLIC(out, clen - 8);
             fails += check(rc == FM_OK && (!pad || pubout == len) &&
-                           memcmp(out, datapub, len) == 0, name,
-                           pad ? "KWP unwrap(wrap(x)) != x" : "KW unwrap(wrap(x)) != x", len, 0);
+                           memcmp(out, datapub, len) == 0, name, vname[v][1], len, 0);
 
             /* A flipped bit: the check fails on secret data. */
             ct[(len * 7) % clen] ^= (uint8_t)(1u << (len % 8));
-            rc = pad ? fm_aes_kwp_unwrap(&k, ct, clen, out, &outlen)
-                     : fm_aes_kw_unwrap(&k, ct, clen, out);
+            rc = kw_unwrap_any(pad, inv, &k, ct, clen, out, &outlen);
             rc = public_rc(rc);
             pubout = outlen;
             FM_PUBLIC(&pubout, sizeof pubout);
             FM_PUBLIC(out, clen - 8);
-            fails += check(rc == FM_ERR_VERIFY && (!pad || pubout == 0), name,
-                           "unwrap accepted a corrupted key", len, 0);
+            fails += check(rc == FM_ERR_VERIFY && (!pad || pubout == 0), name, vname[v][2],
+                           len, 0);
             for (size_t b = 0; b < clen - 8; b++)
                 fails += check(out[b] == 0, name, "failed unwrap left output non-zero", len, b);
             fm_aes_wipe(&k);
