@@ -33,6 +33,7 @@ MODULE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -fPIC \
 # translation unit). Listed here only so that make rebuilds on change.
 MODULE_SRCS := $(wildcard src/module/*.c src/module/*.h src/sha2/*.c src/sha2/*.h \
                           src/hmac/*.c src/hmac/*.h src/aes/*.c src/aes/*.h \
+                          src/drbg/*.c src/drbg/*.h \
                           src/module/freestanding/*.h)
 PLATFORM_SRCS := src/platform/platform.c
 TOOL_SRCS := $(wildcard src/tools/*.c)
@@ -148,6 +149,14 @@ $(BUILD)/tests/%: tests/%.c $(TEST_UTIL) $(wildcard tests/util/*.h) $(LIB_A) | d
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -Wno-deprecated-declarations -D_GNU_SOURCE $(INC) -Itests/util \
 	    -o $@ $< $(TEST_UTIL) $(LIB_A) $(TEST_LIBS)
+
+# test_entropy feeds the module fake noise sources (FIPSMOD_ENTROPY_FAKE),
+# which only the test-only break build has: it links that library instead.
+$(BUILD)/tests/test_entropy: tests/test_entropy.c $(TEST_UTIL) $(wildcard tests/util/*.h) \
+                             $(BUILD)/break/libfipsmod.a | deps-test
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Wno-deprecated-declarations -D_GNU_SOURCE $(INC) -Itests/util \
+	    -o $@ $< $(TEST_UTIL) $(BUILD)/break/libfipsmod.a $(TEST_LIBS)
 
 test: all check-exports install-test $(TEST_BINS) | deps-test
 	@sh tests/run-tests.sh $(TEST_BINS)

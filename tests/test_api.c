@@ -102,8 +102,10 @@ static void test_error_names(void **state)
         { FM_ERR_INTEGRITY, "FM_ERR_INTEGRITY" },
         { FM_ERR_INTERNAL, "FM_ERR_INTERNAL" },
         { FM_ERR_NOT_APPROVED, "FM_ERR_NOT_APPROVED" },
+        { FM_ERR_ENTROPY, "FM_ERR_ENTROPY" },
+        { FM_ERR_RESEED, "FM_ERR_RESEED" },
     };
-    static const int unknown[] = { 1, 2, -11, -12, 100, -100, INT_MAX, INT_MIN };
+    static const int unknown[] = { 1, 2, -13, -14, 100, -100, INT_MAX, INT_MIN };
     const char *name;
     size_t i;
 

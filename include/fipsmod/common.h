@@ -35,6 +35,8 @@ extern "C" {
 #define FM_ERR_INTEGRITY  -8  /* the module integrity test failed */
 #define FM_ERR_INTERNAL   -9  /* a condition that should be impossible */
 #define FM_ERR_NOT_APPROVED -10 /* strict mode: the service is not approved */
+#define FM_ERR_ENTROPY    -11 /* the entropy source failed or a health test tripped */
+#define FM_ERR_RESEED     -12 /* a DRBG reached its reseed interval: reseed it first */
 
 /*
  * Initialise the module: detect CPU features, choose implementations and

@@ -9,5 +9,6 @@
 #include "sha2.h"
 #include "hmac.h"
 #include "aes.h"
+#include "drbg.h"
 
 #endif

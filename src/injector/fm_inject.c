@@ -70,6 +70,12 @@ void fm_glue_yield(void)
 {
 }
 
+int fm_glue_entropy(uint8_t *out, size_t len)
+{
+    memset(out, 0, len);
+    return -1;
+}
+
 #ifdef FM_BREAK_TESTS
 const char *fm_glue_break_name(void)
 {

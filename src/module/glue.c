@@ -58,6 +58,11 @@ void fm_glue_yield(void)
     fm_platform_yield();
 }
 
+int fm_glue_entropy(uint8_t *out, size_t len)
+{
+    return fm_platform_entropy(out, len);
+}
+
 #ifdef FM_BREAK_TESTS
 const char *fm_glue_break_name(void)
 {

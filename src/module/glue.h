@@ -15,12 +15,29 @@
 #ifndef FIPSMOD_MODULE_GLUE_H
 #define FIPSMOD_MODULE_GLUE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define GLUE_API __attribute__((visibility("hidden")))
 
 /* Largest number of self-tests the state table has room for. */
 #define MODULE_MAX_SELFTESTS 32
+
+/*
+ * The SP 800-90B section 4.4 continuous health tests' state over 8-bit
+ * samples (src/drbg/entropy.c). The sample values held here are secret;
+ * the counters derived from them too. The fail masks are all-ones once a
+ * test has tripped.
+ */
+struct entropy_health {
+    uint32_t rct_last;          /* repetition count test (4.4.1): A */
+    uint32_t rct_run;           /* B, the length of the current run */
+    uint32_t rct_fail;          /* mask */
+    uint32_t apt_ref;           /* adaptive proportion test (4.4.2): A */
+    uint32_t apt_count;         /* B, occurrences of A in this window */
+    uint32_t apt_pos;           /* samples of this window seen (public) */
+    uint32_t apt_fail;          /* mask */
+};
 
 /* The module's writable state. Every field is accessed with __atomic
  * builtins or under the power-up/self-test lock (`lock`). */
@@ -37,6 +54,9 @@ struct module_vars {
     uint64_t power_up_us;
     uint8_t test_result[MODULE_MAX_SELFTESTS]; /* FM_SELFTEST_* */
     uint64_t test_us[MODULE_MAX_SELFTESTS];
+    uint32_t entropy_lock;      /* 0 free, 1 held: serialises entropy_get */
+    uint32_t entropy_status;    /* ENTROPY_STATUS_* of entropy.c, under entropy_lock */
+    struct entropy_health entropy; /* under entropy_lock */
 };
 
 GLUE_API struct module_vars *fm_glue_vars(void);
@@ -45,6 +65,8 @@ GLUE_API const uint8_t *fm_glue_expected_hmac(void); /* 32 bytes */
 GLUE_API uint32_t fm_glue_cpu_mask(void);
 GLUE_API uint64_t fm_glue_now_us(void);
 GLUE_API void fm_glue_yield(void);
+/* The OS noise source (fm_platform_entropy): 0, or -1 with out zeroed. */
+GLUE_API int fm_glue_entropy(uint8_t *out, size_t len);
 #ifdef FM_BREAK_TESTS
 /* Test-only build: the self-test named by FIPSMOD_BREAK, or NULL. */
 GLUE_API const char *fm_glue_break_name(void);

@@ -31,6 +31,8 @@ int fm_error_name(int err, const char **name)
     case FM_ERR_INTEGRITY:   *name = "FM_ERR_INTEGRITY"; return FM_OK;
     case FM_ERR_INTERNAL:    *name = "FM_ERR_INTERNAL"; return FM_OK;
     case FM_ERR_NOT_APPROVED: *name = "FM_ERR_NOT_APPROVED"; return FM_OK;
+    case FM_ERR_ENTROPY:     *name = "FM_ERR_ENTROPY"; return FM_OK;
+    case FM_ERR_RESEED:      *name = "FM_ERR_RESEED"; return FM_OK;
     default:                 *name = "FM_ERR_UNKNOWN"; return FM_ERR_ARG;
     }
 }

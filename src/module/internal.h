@@ -93,4 +93,15 @@ static int service_enter(void);
 static int service_exit(int rc, int approved);
 static int module_strict(void);
 
+/*
+ * Defined in state.c: latch the error state outside a self-test run, with
+ * error err and a MODULE_REASON_* for fm_module_status.reason (no failed
+ * self-test is named). The entropy source calls it when a continuous
+ * health test trips (SP 800-90B 4.3 item 6). The reason codes start at
+ * 100, clear of selftest.c's REASON_* values.
+ */
+#define MODULE_REASON_ENTROPY_HEALTH 100 /* "entropy health test failed" */
+#define MODULE_REASON_ENTROPY_SOURCE 101 /* the OS noise source returned nothing */
+static void module_enter_error_reason(int err, int reason);
+
 #endif

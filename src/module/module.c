@@ -38,5 +38,8 @@
 #include "../aes/cmac.c"
 #include "../aes/aes_kw.c"
 
+#include "../drbg/entropy.c"
+#include "../drbg/ctr_drbg.c"
+
 #include "selftest.c"
 #include "state.c"

@@ -16,6 +16,33 @@
 #include "internal.h"
 #include "glue.h"
 
+/*
+ * The self-tests fm_selftest_get lists: selftest.c's, in its order, then
+ * the entropy source's start-up test (SP 800-90B 4.3 item 11; entropy.c),
+ * which runs after the known-answer tests and before OPERATIONAL.
+ */
+#define POWERUP_ENTROPY_STARTUP SELFTEST_COUNT
+#define POWERUP_TEST_COUNT      (SELFTEST_COUNT + 1)
+
+_Static_assert(POWERUP_TEST_COUNT <= MODULE_MAX_SELFTESTS, "state table too small");
+
+static const char *module_test_name(int i)
+{
+    return i == POWERUP_ENTROPY_STARTUP ? ENTROPY_STARTUP_TEST_NAME : selftest_name(i);
+}
+
+/* fm_module_status.reason: selftest.c's REASON_* and internal.h's
+ * MODULE_REASON_*. */
+static const char *module_reason_text(int reason)
+{
+    switch (reason) {
+    case MODULE_REASON_ENTROPY_HEALTH: return "entropy health test failed";
+    case MODULE_REASON_ENTROPY_SOURCE: return "entropy source failed: the OS noise source "
+                                              "returned no data";
+    default:                           return selftest_reason_text(reason);
+    }
+}
+
 static uint32_t module_state_now(void)
 {
     return __atomic_load_n(&fm_glue_vars()->state, __ATOMIC_ACQUIRE);
@@ -49,6 +76,37 @@ static void module_enter_error(int err, int test)
     __atomic_store_n(&v->state, FM_STATE_ERROR, __ATOMIC_RELEASE);
 }
 
+/* see internal.h. The first latch wins: an error state already entered
+ * keeps its error and reason. Takes no lock (the module lock may be held
+ * by this very thread during a self-test run). */
+static void module_enter_error_reason(int err, int reason)
+{
+    if (module_state_now() == FM_STATE_ERROR)
+        return;
+    fm_glue_vars()->failed_reason = reason;
+    module_enter_error(err, -1);
+}
+
+/* The entropy source's start-up test as the last power-up self-test. Its
+ * failure is a failed self-test (FM_ERR_SELFTEST, as fm_init documents),
+ * named "entropy-startup", with the entropy source's reason. */
+static int selftest_run_entropy_startup(void)
+{
+    struct module_vars *v = fm_glue_vars();
+    uint64_t t0 = fm_glue_now_us();
+    int reason;
+    int rc = entropy_startup(&reason);
+
+    v->test_us[POWERUP_ENTROPY_STARTUP] = fm_glue_now_us() - t0;
+    v->test_result[POWERUP_ENTROPY_STARTUP] = rc == FM_OK ? FM_SELFTEST_PASS : FM_SELFTEST_FAIL;
+    if (rc != FM_OK) {
+        v->failed_reason = reason;
+        module_enter_error(FM_ERR_SELFTEST, POWERUP_ENTROPY_STARTUP);
+        return FM_ERR_SELFTEST;
+    }
+    return FM_OK;
+}
+
 /* Run the self-tests in order; the first failure stops the run. Holds the
  * lock. Returns FM_OK or the failing test's error. */
 static int selftest_run_all(void)
@@ -68,7 +126,7 @@ static int selftest_run_all(void)
             return rc;
         }
     }
-    return FM_OK;
+    return selftest_run_entropy_startup();
 }
 
 /* Power-up, run by the thread that won the UNINITIALISED -> SELF_TEST swap. */
@@ -174,8 +232,8 @@ int fm_module_status_get(fm_module_status *st)
     st->state = (int)module_state_now();
     st->error = st->state == FM_STATE_ERROR ? v->error : FM_OK;
     st->failed_test = st->state == FM_STATE_ERROR && v->failed_test >= 0
-                          ? selftest_name(v->failed_test) : NULL;
-    st->reason = st->state == FM_STATE_ERROR ? selftest_reason_text(v->failed_reason) : "";
+                          ? module_test_name(v->failed_test) : NULL;
+    st->reason = st->state == FM_STATE_ERROR ? module_reason_text(v->failed_reason) : "";
     st->flags = __atomic_load_n(&v->flags, __ATOMIC_RELAXED);
     copy_bytes(st->module_hmac, hmac, FM_MODULE_HMAC_LEN);
     st->module_size = integrity_range_len();
@@ -193,7 +251,7 @@ int fm_selftest_count(size_t *n)
 {
     if (n == NULL)
         return FM_ERR_ARG;
-    *n = SELFTEST_COUNT;
+    *n = POWERUP_TEST_COUNT;
     return FM_OK;
 }
 
@@ -202,9 +260,9 @@ int fm_selftest_get(size_t i, fm_selftest_result *r)
 {
     struct module_vars *v = fm_glue_vars();
 
-    if (r == NULL || i >= SELFTEST_COUNT)
+    if (r == NULL || i >= POWERUP_TEST_COUNT)
         return FM_ERR_ARG;
-    r->name = selftest_name((int)i);
+    r->name = module_test_name((int)i);
     r->result = v->test_result[i];
     r->us = v->test_us[i];
     return FM_OK;

@@ -5,9 +5,11 @@
  * self-tests have run before the application's first call (fm_init()
  * returns their result and is the documented way to learn it).
  */
+#include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "fipsmod/fipsmod.h"
@@ -73,7 +75,55 @@ const char *fm_platform_break_name(void)
 {
     return getenv("FIPSMOD_BREAK");
 }
+
+/*
+ * Test-only fake noise sources (platform.h). Returns 1 when
+ * FIPSMOD_ENTROPY_FAKE selected one and out has been filled from it.
+ */
+static int platform_entropy_fake(uint8_t *out, size_t len)
+{
+    static unsigned long n; /* position in the biased sequence */
+    const char *v = getenv("FIPSMOD_ENTROPY_FAKE");
+
+    if (v != NULL && strcmp(v, "stuck") == 0) {
+        memset(out, 0x3c, len);
+        return 1;
+    }
+    if (v != NULL && strcmp(v, "biased") == 0) {
+        /* 0xa5 at every other sample (256 per 512-sample window, against
+         * a cutoff of a few dozen), the samples between cycling through
+         * four other values (64 each per window, still above it), so the
+         * adaptive proportion test trips whichever sample a window starts
+         * with, and no value ever repeats twice in a row. */
+        for (size_t i = 0; i < len; i++, n++)
+            out[i] = (n & 1) != 0 ? 0xa5 : (uint8_t)(0x11 * (1 + (n >> 1) % 4));
+        return 1;
+    }
+    return 0;
+}
 #endif
+
+int fm_platform_entropy(uint8_t *out, size_t len)
+{
+    size_t got = 0;
+
+#ifdef FM_BREAK_TESTS
+    if (platform_entropy_fake(out, len))
+        return 0;
+#endif
+    while (got < len) {
+        ssize_t n = getrandom(out + got, len - got, 0);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            memset(out, 0, len);
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    return 0;
+}
 
 __attribute__((constructor)) static void fm_platform_load(void)
 {

@@ -9,6 +9,7 @@
 #ifndef FIPSMOD_PLATFORM_H
 #define FIPSMOD_PLATFORM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define PLATFORM_API __attribute__((visibility("hidden")))
@@ -28,9 +29,26 @@ PLATFORM_API uint64_t fm_platform_now_us(void);
 /* Give up the CPU while another thread finishes power-up. */
 PLATFORM_API void fm_platform_yield(void);
 
+/*
+ * The operating system's noise source for the module's entropy source
+ * (src/drbg/entropy.c, SP 800-90B): fills out[0..len) from getrandom(2)
+ * with flags 0 (blocks until the kernel's pool is initialised; never
+ * returns unseeded bytes), retrying on EINTR and short reads. Returns 0,
+ * or -1 (out zeroed) when the kernel cannot supply the bytes.
+ */
+PLATFORM_API int fm_platform_entropy(uint8_t *out, size_t len);
+
 #ifdef FM_BREAK_TESTS
 /* Test-only build (make break-tests): the value of FIPSMOD_BREAK, or NULL. */
 PLATFORM_API const char *fm_platform_break_name(void);
+/*
+ * Test-only build: FIPSMOD_ENTROPY_FAKE=stuck makes fm_platform_entropy a
+ * stuck noise source (every byte the same), =biased one in which every
+ * other byte is the same value and the bytes between take four values
+ * (each far above the adaptive proportion test's cutoff, with no value
+ * repeated twice in a row), so tests can trip each health test.
+ * Any other value, or none, reads getrandom(2) as in production.
+ */
 #endif
 
 #endif

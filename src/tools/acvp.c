@@ -28,6 +28,7 @@ static const struct acvp_alg *const handler_tables[] = {
     acvp_aes_algs,
     acvp_cmac_algs,
     acvp_kw_algs,
+    acvp_drbg_algs,
 };
 
 static const char acvp_help[] =
@@ -71,8 +72,16 @@ static const char acvp_help[] =
     "  ACVP-AES-KW ACVP-AES-KWP\n"
     "      AFT (key, pt|ct with group direction, kwCipher, keyLen, payloadLen\n"
     "      -> ct|pt, or testPassed false when an unwrap fails its check).\n"
-    "      kwCipher \"inverse\" (the inverse cipher as W's forward function)\n"
-    "      is not implemented: those tests are not claimed.\n"
+    "      kwCipher \"inverse\" uses the inverse cipher as W's forward\n"
+    "      function (fm_aes_kw*_inv).\n"
+    "  ctrDRBG (revisions 1.0 and SP800-90Ar1)\n"
+    "      AFT (mode AES-128|AES-192|AES-256, derFunc, predResistance, reSeed:\n"
+    "      instantiate with entropyInput, nonce, persoString; then each\n"
+    "      otherInput in order: reSeed, or generate (with predResistance: a\n"
+    "      reseed with its entropyInput and additionalInput, then a generate\n"
+    "      without) -> returnedBits of the last generate). Mode TDES and a\n"
+    "      counterFieldLen other than 128 (the counter is the whole V) are\n"
+    "      not claimed.\n"
     "\n"
     "The module works on whole bytes. A test whose message, key or MAC length\n"
     "in bits is not a multiple of 8 (other than an AES-CTR payload) is\n"

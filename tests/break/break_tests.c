@@ -60,13 +60,16 @@
  *     fm_aes_gcm_start_geniv (context and IV), fm_aes_gcm_aad,
  *     fm_aes_gcm_update, fm_aes_gcm_encrypt_final (tag),
  *     fm_aes_gcm_decrypt_final (the plaintext buffer it was given),
+ *     fm_drbg_instantiate_with (its context is the output),
+ *     fm_drbg_reseed_with, fm_drbg_generate and fm_drbg_generate_pr_with
+ *     (output and context),
  *     fm_selftest (must not leave ERROR; only a new process clears it).
  *   still working in ERROR, with the same answers as when operational:
  *     fm_init (returns the power-up error again), fm_module_status_get,
  *     fm_module_state, fm_selftest_count, fm_selftest_get,
  *     fm_service_approved, fm_error_name, fm_version, fm_wipe,
  *     fm_hash_wipe, fm_hmac_wipe, fm_aes_cmac_wipe, fm_aes_gcm_wipe,
- *     fm_aes_gcm_ctx_wipe, and, by decision: fm_cpu_features, fm_impl_name, fm_cpu_set_features,
+ *     fm_aes_gcm_ctx_wipe, fm_drbg_uninstantiate, and, by decision: fm_cpu_features, fm_impl_name, fm_cpu_set_features,
  *     fm_hash_digest_len, fm_hash_block_len. security-policy.md section 4
  *     lists them as "show status" and "select implementations", not as
  *     cryptographic services, and its "Error state" paragraph keeps them
@@ -128,6 +131,7 @@ typedef struct {
     fm_aes_gcm_key gcm;                 /* fm_aes_gcm_init(aes_key) */
     uint8_t gcm_ct[48];                 /* GCM seal of aes_pt under gcm_iv: ct || tag */
     fm_aes_gcm_ctx gcm_enc, gcm_dec;    /* started under gcm_iv, nothing fed */
+    fm_drbg_ctx drbg;                   /* AES-256 df from aes_key (entropy), aes_pt (nonce) */
     size_t ntests;
     char names[MAX_TESTS][MAX_NAME];    /* self-test names, in fm_selftest_get order */
 } handoff;
@@ -844,6 +848,81 @@ static void walk_aes_cmac_verify(void)
     }
 }
 
+/* ---- CTR_DRBG --------------------------------------------------------------------- */
+
+static void drbg_ctx_for_walk(fm_drbg_ctx *c)
+{
+    if (want.error != 0) {
+        *c = ho.drbg;
+        return;
+    }
+    if (fm_drbg_instantiate_with(c, FM_DRBG_AES256, 0, aes_key, 32, aes_pt, 16, NULL, 0) !=
+        FM_OK)
+        bad("cannot make a DRBG context while operational");
+}
+
+static void walk_drbg_instantiate_with(void)
+{
+    struct {
+        fm_drbg_ctx c;
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_drbg_instantiate_with",
+                   fm_drbg_instantiate_with(&b.c, FM_DRBG_AES256, 0, aes_key, 32, aes_pt, 16,
+                                            (const uint8_t *)"abc", 3),
+                   &b.c, sizeof b.c);
+    fm_drbg_uninstantiate(&b.c);
+}
+
+static void walk_drbg_reseed_with(void)
+{
+    fm_drbg_ctx c;
+
+    drbg_ctx_for_walk(&c);
+    service_result("fm_drbg_reseed_with",
+                   fm_drbg_reseed_with(&c, aes_key, 32, (const uint8_t *)"abc", 3), NULL, 0);
+    context_wiped("fm_drbg_reseed_with", &c, sizeof c);
+    fm_drbg_uninstantiate(&c);
+}
+
+static void walk_drbg_generate(void)
+{
+    uint8_t out[33];
+    fm_drbg_ctx c;
+
+    drbg_ctx_for_walk(&c);
+    memset(out, 0xAA, sizeof out);
+    service_result("fm_drbg_generate",
+                   fm_drbg_generate(&c, out, 32, (const uint8_t *)"abc", 3), out, 32);
+    context_wiped("fm_drbg_generate", &c, sizeof c);
+    fm_drbg_uninstantiate(&c);
+}
+
+static void walk_drbg_generate_pr_with(void)
+{
+    uint8_t out[33];
+    fm_drbg_ctx c;
+
+    drbg_ctx_for_walk(&c);
+    memset(out, 0xAA, sizeof out);
+    service_result("fm_drbg_generate_pr_with",
+                   fm_drbg_generate_pr_with(&c, aes_key, 32, out, 32, NULL, 0), out, 32);
+    context_wiped("fm_drbg_generate_pr_with", &c, sizeof c);
+    fm_drbg_uninstantiate(&c);
+}
+
+static void walk_drbg_uninstantiate(void)
+{
+    fm_drbg_ctx c = ho.drbg;
+
+    if (fm_drbg_uninstantiate(&c) != FM_OK || first_nonzero(&c, sizeof c) != sizeof c)
+        bad("fm_drbg_uninstantiate did not zero the context");
+    if (fm_drbg_uninstantiate(NULL) != FM_ERR_ARG)
+        bad("fm_drbg_uninstantiate(NULL) did not return FM_ERR_ARG");
+}
+
 static void walk_aes_cmac_wipe(void)
 {
     fm_aes_cmac_ctx c = ho.cmac;
@@ -1195,6 +1274,10 @@ static const struct {
     { "fm_aes_gcm_update", REFUSED, walk_aes_gcm_update },
     { "fm_aes_gcm_encrypt_final", REFUSED, walk_aes_gcm_encrypt_final },
     { "fm_aes_gcm_decrypt_final", REFUSED, walk_aes_gcm_decrypt_final },
+    { "fm_drbg_instantiate_with", REFUSED, walk_drbg_instantiate_with },
+    { "fm_drbg_reseed_with", REFUSED, walk_drbg_reseed_with },
+    { "fm_drbg_generate", REFUSED, walk_drbg_generate },
+    { "fm_drbg_generate_pr_with", REFUSED, walk_drbg_generate_pr_with },
     { "fm_selftest", REFUSED, walk_selftest },
     /* status, zeroisation, implementation selection */
     { "fm_init", WORKS, walk_init },
@@ -1210,6 +1293,7 @@ static const struct {
     { "fm_hmac_wipe", WORKS, walk_hmac_wipe },
     { "fm_aes_wipe", WORKS, walk_aes_wipe },
     { "fm_aes_cmac_wipe", WORKS, walk_aes_cmac_wipe },
+    { "fm_drbg_uninstantiate", WORKS, walk_drbg_uninstantiate },
     { "fm_aes_gcm_wipe", WORKS, walk_aes_gcm_wipe },
     { "fm_aes_gcm_ctx_wipe", WORKS, walk_aes_gcm_ctx_wipe },
     { "fm_cpu_features", WORKS, walk_cpu_features },
@@ -1811,6 +1895,9 @@ static int parent(void)
         fm_aes_kw_wrap_inv(&ho.aes, aes_pt, 32, ho.kw_inv_ct) != FM_OK ||
         fm_aes_kwp_wrap_inv(&ho.aes, aes_pt, 20, ho.kwp_inv_ct) != FM_OK)
         bad("cannot prepare the CMAC context and the wrapped keys");
+    if (fm_drbg_instantiate_with(&ho.drbg, FM_DRBG_AES256, 0, aes_key, 32, aes_pt, 16, NULL,
+                                 0) != FM_OK)
+        bad("cannot prepare the DRBG context");
     if (memcmp(ho.kw_ct, ho.kw_inv_ct, sizeof ho.kw_ct) == 0 ||
         memcmp(ho.kwp_ct, ho.kwp_inv_ct, sizeof ho.kwp_ct) == 0)
         bad("the forward and inverse-cipher wraps of the same key are equal");

@@ -474,6 +474,62 @@ static int run_cmac(const char *name, size_t klen, transcript *t)
 static int run_cmac128(transcript *t) { return run_cmac("CMAC-AES-128", 16, t); }
 static int run_cmac256(transcript *t) { return run_cmac("CMAC-AES-256", 32, t); }
 
+/* ---- CTR_DRBG ---------------------------------------------------------------- */
+
+/*
+ * CTR_DRBG: entropy, nonce, personalization string, reseed entropy and
+ * additional input secret (so V and Key are too); the output is made
+ * public only after the calls. With and without the derivation function,
+ * outputs of partial and whole blocks (chunked counter blocks), reseed,
+ * prediction-resistant generate and additional input.
+ */
+static int run_drbg(const char *name, int alg, size_t klen, transcript *t)
+{
+    static const size_t outs[] = { 1, 16, 33, 64, 2100 };
+    uint8_t e[48], n[16], p[48], a[48], out[2100];
+    int fails = 0;
+
+    for (uint32_t flags = 0; flags <= FM_DRBG_NO_DF; flags++) {
+        size_t elen = flags ? klen + 16 : klen, nlen = flags ? 0 : 16;
+        size_t plen = flags ? klen + 16 : 21, alen = flags ? klen : 37;
+
+        for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
+            fm_drbg_ctx d;
+            int rc;
+
+            fill(e, sizeof e, 0xd1b900u | flags << 12 | klen << 4 | i);
+            fill(n, sizeof n, 0xd1ba00u | i);
+            fill(p, sizeof p, 0xd1bb00u | i);
+            fill(a, sizeof a, 0xd1bc00u | i);
+            FM_SECRET(e, sizeof e);
+            FM_SECRET(n, sizeof n);
+            FM_SECRET(p, sizeof p);
+            FM_SECRET(a, sizeof a);
+            rc = fm_drbg_instantiate_with(&d, alg, flags, e, elen, n, nlen, p, plen);
+            if (rc == FM_OK)
+                rc = fm_drbg_generate(&d, out, outs[i], a, alen);
+            if (rc == FM_OK)
+                rc = fm_drbg_reseed_with(&d, e, elen, a, alen);
+            if (rc == FM_OK)
+                rc = fm_drbg_generate(&d, out, outs[i], NULL, 0);
+            if (rc == FM_OK)
+                rc = fm_drbg_generate_pr_with(&d, e, elen, out, outs[i], a, alen);
+            fm_drbg_uninstantiate(&d);
+            fails += check(rc == FM_OK, name, "a DRBG call failed", outs[i], flags);
+            FM_PUBLIC(out, outs[i]);
+            transcript_add(t, out, outs[i]);
+            FM_PUBLIC(e, sizeof e);
+            FM_PUBLIC(n, sizeof n);
+            FM_PUBLIC(p, sizeof p);
+            FM_PUBLIC(a, sizeof a);
+        }
+    }
+    return fails;
+}
+
+static int run_drbg128(transcript *t) { return run_drbg("CTR_DRBG AES-128", FM_DRBG_AES128, 16, t); }
+static int run_drbg256(transcript *t) { return run_drbg("CTR_DRBG AES-256", FM_DRBG_AES256, 32, t); }
+
 /*
  * AES-GCM: key, plaintext and AAD secret (AAD is often public, but as a
  * secret it shows GHASH never branches on its input); IV and lengths
@@ -671,6 +727,8 @@ static const ct_case cases[] = {
     { "AES-256-GCM", FM_FAMILY_AES, run_gcm256 },
     { "CMAC-AES-128", FM_FAMILY_AES, run_cmac128 },
     { "CMAC-AES-256", FM_FAMILY_AES, run_cmac256 },
+    { "CTR_DRBG AES-128", FM_FAMILY_AES, run_drbg128 },
+    { "CTR_DRBG AES-256", FM_FAMILY_AES, run_drbg256 },
     { "KW/KWP AES-128", FM_FAMILY_AES, run_kw128 },
     { "KW/KWP AES-256", FM_FAMILY_AES, run_kw256 },
 #else

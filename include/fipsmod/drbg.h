@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * CTR_DRBG (SP 800-90Ar1 section 10.2) with AES-128, AES-192 or AES-256,
+ * with or without the block cipher derivation function (10.3.2), fed with
+ * entropy input that the caller supplies.
+ *
+ *     fm_drbg_ctx d;
+ *     fm_drbg_instantiate_with(&d, FM_DRBG_AES256, 0, entropy, 32, nonce, 16,
+ *                              pers, plen);
+ *     fm_drbg_generate(&d, out, 64, NULL, 0);
+ *     fm_drbg_reseed_with(&d, entropy2, 32, NULL, 0);
+ *     fm_drbg_uninstantiate(&d);
+ *
+ * This is the external-entropy interface: the entropy input comes from the
+ * caller, who is responsible for its min-entropy (it must carry at least
+ * the security strength in bits; without the derivation function it must
+ * be full entropy, SP 800-90Ar1 10.2.1.3.1). It serves known-answer
+ * testing (CAVP/ACVP) and callers that have their own validated entropy
+ * source. Random bits seeded by the module's own entropy source will come
+ * with fm_random_bytes in a later step.
+ *
+ * Parameters (SP 800-90Ar1 10.2.1 Table 3; lengths in bytes). keylen is
+ * 16, 24 or 32, the security strength s = keylen, seedlen = keylen + 16:
+ *
+ *   with the derivation function (flags 0):
+ *     entropy        1 .. FM_DRBG_MAX_INPUT_LEN; approved from s bytes up
+ *     nonce          0 .. FM_DRBG_MAX_INPUT_LEN; approved from s/2 bytes up
+ *     personalization, additional input  0 .. FM_DRBG_MAX_INPUT_LEN
+ *   without it (FM_DRBG_NO_DF):
+ *     entropy        exactly seedlen (32, 40 or 48), full entropy; approved
+ *     nonce          none: nlen must be 0 (10.2.1.3.1)
+ *     personalization, additional input  0 .. seedlen
+ *   generate         0 .. FM_DRBG_MAX_REQUEST bytes per request (2^19 bits)
+ *
+ * FM_DRBG_MAX_INPUT_LEN (2^30 bytes) is below Table 3's 2^35 bits so that
+ * the 32-bit byte length L of Block_Cipher_df (10.3.2 step 2) can hold
+ * entropy, nonce and personalization string together.
+ *
+ * Reseed interval: FM_DRBG_RESEED_INTERVAL = 2^48 generate requests (Table
+ * 3). Past it fm_drbg_generate returns FM_ERR_RESEED and outputs nothing
+ * until the instance is reseeded. (2^48 requests cannot be reached in a
+ * test, so that path is checked by review only.)
+ *
+ * The counter field is the whole 128-bit V (ctr_len = blocklen, 10.2.1.5).
+ *
+ * Service indicator (fm_service_approved, module.h): instantiate and
+ * reseed are approved when their entropy input is at least s bytes (and,
+ * with the derivation function, the nonce at least s/2 bytes); generate
+ * is approved when the last seeding of the instance (instantiate or
+ * reseed) was. In strict mode a non-approved instantiate or reseed fails
+ * with FM_ERR_NOT_APPROVED and leaves the instance as it was (a failed
+ * instantiate leaves the context zeroed).
+ *
+ * Errors: FM_ERR_ARG (NULL pointer with a non-zero length, unknown alg or
+ * flags), FM_ERR_LENGTH, FM_ERR_CONTEXT (the context is not an
+ * instantiated DRBG: it is then zeroed), FM_ERR_RESEED, FM_ERR_NOT_APPROVED,
+ * FM_ERR_STATE (the module is not operational: the context is zeroed).
+ * Every failure zeroes the output. A length or argument error leaves a
+ * live instance unchanged.
+ *
+ * The context holds V and the expanded Key: secrets. It may not be used
+ * from two threads at once; fm_drbg_uninstantiate zeroes it.
+ */
+#ifndef FIPSMOD_DRBG_H
+#define FIPSMOD_DRBG_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Algorithm identifiers (the block cipher). */
+#define FM_DRBG_AES128 1
+#define FM_DRBG_AES192 2
+#define FM_DRBG_AES256 3
+
+/* Flag: do not use the derivation function (10.2.1.3.1, 10.2.1.4.1, 10.2.1.5.1). */
+#define FM_DRBG_NO_DF 1u
+
+#define FM_DRBG_MAX_REQUEST 65536u                       /* bytes: 2^19 bits */
+#define FM_DRBG_MAX_INPUT_LEN ((size_t)1 << 30)          /* bytes, df case */
+#define FM_DRBG_RESEED_INTERVAL ((uint64_t)1 << 48)      /* requests, Table 3 */
+
+/* Opaque; its size and alignment are part of the ABI. */
+typedef struct {
+    uint64_t opaque[136];
+} fm_drbg_ctx;
+
+/*
+ * Instantiate (10.2.1.3.2 with the derivation function, 10.2.1.3.1 with
+ * FM_DRBG_NO_DF): alg is FM_DRBG_AES128/192/256, flags 0 or FM_DRBG_NO_DF.
+ * pers may be NULL when plen is 0, nonce when nlen is 0. The context is
+ * the output: zeroed on failure. Returns FM_OK or an error above.
+ */
+FM_EXPORT int fm_drbg_instantiate_with(fm_drbg_ctx *ctx, int alg, uint32_t flags,
+                                       const uint8_t *entropy, size_t elen,
+                                       const uint8_t *nonce, size_t nlen,
+                                       const uint8_t *pers, size_t plen);
+
+/*
+ * Reseed (10.2.1.4.2 / 10.2.1.4.1) with entropy input and optional
+ * additional input; resets the reseed counter. Returns FM_OK or an error.
+ */
+FM_EXPORT int fm_drbg_reseed_with(fm_drbg_ctx *ctx, const uint8_t *entropy, size_t elen,
+                                  const uint8_t *addl, size_t alen);
+
+/*
+ * Generate outlen bytes (10.2.1.5.2 / 10.2.1.5.1) with optional additional
+ * input. Returns FM_OK, FM_ERR_RESEED (interval reached: out zeroed) or an
+ * error above.
+ */
+FM_EXPORT int fm_drbg_generate(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen,
+                               const uint8_t *addl, size_t alen);
+
+/*
+ * Generate with prediction resistance (9.3.1 step 7, 9.3.3): reseed with
+ * entropy and addl, then generate outlen bytes with no additional input.
+ * Nothing changes and out is zeroed when a check fails.
+ */
+FM_EXPORT int fm_drbg_generate_pr_with(fm_drbg_ctx *ctx, const uint8_t *entropy,
+                                       size_t elen, uint8_t *out, size_t outlen,
+                                       const uint8_t *addl, size_t alen);
+
+/* Zero the context (9.4). Returns FM_OK, or FM_ERR_ARG for NULL. */
+FM_EXPORT int fm_drbg_uninstantiate(fm_drbg_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
