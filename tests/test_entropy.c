@@ -19,6 +19,10 @@
  *   refuses with FM_ERR_STATE and zeroed outputs, fm_selftest keeps ERROR.
  *   (make break-tests walks every exported function with the
  *   FIPSMOD_BREAK=entropy-startup case too.)
+ * - fm_random_bytes whose noise source gets stuck while operational (at
+ *   the primary's instantiation after fork, and at its reseed after 2^16
+ *   requests): FM_ERR_ENTROPY with zeroed output, then ERROR and
+ *   FM_ERR_STATE.
  * - FIPSMOD_ENTROPY_FAKE with any other value reads the real source.
  * - The production tool: `build/fipsmod status` reports
  *   "selftest entropy-startup: pass N us", also with
@@ -290,6 +294,67 @@ static void test_break_startup(void **state)
     expect_child_ok("--failed", NULL, STARTUP_NAME);
 }
 
+/*
+ * fm_random_bytes when its entropy fails while the module is operational
+ * (a forked child; the break library reads FIPSMOD_ENTROPY_FAKE on every
+ * read, so setenv takes effect at once). stuck_at_start: the noise source
+ * is stuck before the child's first call (the primary, inherited from the
+ * parent, is re-instantiated after fork and trips the RCT); otherwise it
+ * gets stuck after the first call and the primary's reseed 2^16 requests
+ * later trips it. Either way: FM_ERR_ENTROPY with the output zeroed, the
+ * error state with the health-test reason, then FM_ERR_STATE.
+ */
+static void random_entropy_failure(int stuck_at_start)
+{
+    pid_t pid;
+    int status;
+
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        uint8_t out[32];
+        fm_module_status st;
+        long calls = 0;
+        int rc = FM_OK, bad = 0;
+
+        alarm(60);
+        if (!stuck_at_start)
+            bad |= (fm_random_bytes(out, sizeof out) != FM_OK) << 0;
+        setenv("FIPSMOD_ENTROPY_FAKE", "stuck", 1);
+        while (rc == FM_OK && calls < 70000) {
+            memset(out, 0xAA, sizeof out);
+            rc = fm_random_bytes(out, sizeof out);
+            calls++;
+        }
+        bad |= (rc != FM_ERR_ENTROPY) << 1;
+        bad |= !tu_all_zero(out, sizeof out) << 2;
+        /* Reseed after 2^16 requests of the primary: the first call after
+         * fork re-instantiated it, the 65536 that follow generate. */
+        bad |= (stuck_at_start ? calls != 1 : calls != 65536) << 3;
+        bad |= (fm_module_status_get(&st) != FM_OK || st.state != FM_STATE_ERROR ||
+                strcmp(st.reason, HEALTH_REASON) != 0) << 4;
+        memset(out, 0xAA, sizeof out);
+        bad |= (fm_random_bytes(out, sizeof out) != FM_ERR_STATE) << 5;
+        bad |= !tu_all_zero(out, sizeof out) << 6;
+        if (bad)
+            printf("  child: rc %s after %ld calls, checks failed 0x%x\n", err_name(rc), calls,
+                   bad);
+        _exit(bad);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("fm_random_bytes entropy-failure child: status 0x%x", status);
+}
+
+static void test_random_entropy_failure(void **state)
+{
+    tu_begin(state);
+    random_entropy_failure(1);
+    random_entropy_failure(0);
+    printf("  fm_random_bytes: FM_ERR_ENTROPY (output zeroed) at instantiation and at the "
+           "reseed after 2^16 requests; then ERROR and FM_ERR_STATE\n");
+}
+
 static void test_fake_other_values(void **state)
 {
     static const char *const values[] = { "", "none", "stuckx", "stuc", "BIASED" };
@@ -386,6 +451,8 @@ int main(int argc, char **argv)
     tu_add(&suite, test_fake_stuck, NULL, "stuck noise source: power-up fails (RCT)");
     tu_add(&suite, test_fake_biased, NULL, "biased noise source: power-up fails (APT)");
     tu_add(&suite, test_break_startup, NULL, "FIPSMOD_BREAK=entropy-startup: power-up fails");
+    tu_add(&suite, test_random_entropy_failure, NULL, "fm_random_bytes: entropy failure "
+           "while operational");
     tu_add(&suite, test_fake_other_values, NULL, "other FIPSMOD_ENTROPY_FAKE values: real source");
     tu_add(&suite, test_status_tool, NULL, "fipsmod status reports entropy-startup; no fake in "
            "production");

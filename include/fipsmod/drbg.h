@@ -16,8 +16,8 @@
  * the security strength in bits; without the derivation function it must
  * be full entropy, SP 800-90Ar1 10.2.1.3.1). It serves known-answer
  * testing (CAVP/ACVP) and callers that have their own validated entropy
- * source. Random bits seeded by the module's own entropy source will come
- * with fm_random_bytes in a later step.
+ * source. For random bits seeded by the module's own entropy source, call
+ * fm_random_bytes (below).
  *
  * Parameters (SP 800-90Ar1 10.2.1 Table 3; lengths in bytes). keylen is
  * 16, 24 or 32, the security strength s = keylen, seedlen = keylen + 16:
@@ -124,6 +124,21 @@ FM_EXPORT int fm_drbg_generate_pr_with(fm_drbg_ctx *ctx, const uint8_t *entropy,
 
 /* Zero the context (9.4). Returns FM_OK, or FM_ERR_ARG for NULL. */
 FM_EXPORT int fm_drbg_uninstantiate(fm_drbg_ctx *ctx);
+
+/*
+ * The module's random bit generator: len random bytes (any length) from
+ * its internal CTR_DRBG, AES-256 (security strength 256 bits), seeded and
+ * periodically reseeded from the module's own SP 800-90B entropy source.
+ * Thread-safe; fork-safe (a child process never repeats its parent's
+ * output, for children made by fork(2)). out may be NULL when len is 0.
+ * An approved service (fm_service_approved reports 1 after success).
+ *
+ * Returns FM_OK; FM_ERR_ARG (out NULL with len != 0); FM_ERR_STATE (the
+ * module is not operational); FM_ERR_ENTROPY (the entropy source failed;
+ * a health-test failure also puts the module in its error state). On any
+ * error out[0..len) is zeroed. See src/drbg/random.c for the design.
+ */
+FM_EXPORT int fm_random_bytes(uint8_t *out, size_t len);
 
 #ifdef __cplusplus
 }

@@ -230,20 +230,44 @@ static int entropy_health_selftest(void)
 
 /* ---- the live source ------------------------------------------------------------------ */
 
-static void entropy_lock(void)
+/*
+ * A spin lock that survives fork: the word holds (fork generation << 1) |
+ * 1 while held. Only the forking thread exists in a child, so a lock found
+ * held under an older generation was held by a thread of the parent that
+ * will never release it: the child takes it over instead of waiting
+ * forever. Used for entropy_lock and random_lock (random.c), both taken by
+ * fm_random_bytes, which a child may call right after fork. (What the
+ * lost holder was doing is abandoned half-done: the health tests' counters
+ * stay valid values; random.c re-instantiates its DRBG after fork anyway.)
+ */
+static void fork_safe_lock(uint32_t *l)
 {
-    uint32_t *l = &fm_glue_vars()->entropy_lock;
-    uint32_t free_ = 0;
+    for (;;) {
+        uint32_t mine = (uint32_t)(fm_glue_fork_generation() << 1) | 1u;
+        uint32_t seen = 0;
 
-    while (!__atomic_compare_exchange_n(l, &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-        free_ = 0;
+        if (__atomic_compare_exchange_n(l, &seen, mine, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return;
+        if (seen != mine &&
+            __atomic_compare_exchange_n(l, &seen, mine, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return;
         fm_glue_yield();
     }
 }
 
+static void fork_safe_unlock(uint32_t *l)
+{
+    __atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
+static void entropy_lock(void)
+{
+    fork_safe_lock(&fm_glue_vars()->entropy_lock);
+}
+
 static void entropy_unlock(void)
 {
-    __atomic_store_n(&fm_glue_vars()->entropy_lock, 0, __ATOMIC_RELEASE);
+    fork_safe_unlock(&fm_glue_vars()->entropy_lock);
 }
 
 /*
@@ -328,8 +352,8 @@ static int entropy_startup(int *reason)
     return rc;
 }
 
-/* see drbg_internal.h (unused until fm_random_bytes calls it) */
-__attribute__((unused)) static int entropy_get(uint8_t *out, size_t len)
+/* see drbg_internal.h; called by fm_random_bytes (random.c) */
+static int entropy_get(uint8_t *out, size_t len)
 {
     struct module_vars *v = fm_glue_vars();
     int reason = MODULE_REASON_ENTROPY_HEALTH;

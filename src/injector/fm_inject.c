@@ -76,6 +76,11 @@ int fm_glue_entropy(uint8_t *out, size_t len)
     return -1;
 }
 
+uint64_t fm_glue_fork_generation(void)
+{
+    return 0;
+}
+
 #ifdef FM_BREAK_TESTS
 const char *fm_glue_break_name(void)
 {

@@ -63,6 +63,11 @@ int fm_glue_entropy(uint8_t *out, size_t len)
     return fm_platform_entropy(out, len);
 }
 
+uint64_t fm_glue_fork_generation(void)
+{
+    return fm_platform_fork_generation();
+}
+
 #ifdef FM_BREAK_TESTS
 const char *fm_glue_break_name(void)
 {

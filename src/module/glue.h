@@ -20,6 +20,9 @@
 
 #define GLUE_API __attribute__((visibility("hidden")))
 
+/* Room for one drbg_state (src/drbg/ctr_drbg.c checks that it fits). */
+#define GLUE_DRBG_STATE_WORDS 136
+
 /* Largest number of self-tests the state table has room for. */
 #define MODULE_MAX_SELFTESTS 32
 
@@ -54,9 +57,16 @@ struct module_vars {
     uint64_t power_up_us;
     uint8_t test_result[MODULE_MAX_SELFTESTS]; /* FM_SELFTEST_* */
     uint64_t test_us[MODULE_MAX_SELFTESTS];
-    uint32_t entropy_lock;      /* 0 free, 1 held: serialises entropy_get */
+    uint32_t entropy_lock;      /* 0 free, else held (fork_safe_lock, entropy.c) */
     uint32_t entropy_status;    /* ENTROPY_STATUS_* of entropy.c, under entropy_lock */
     struct entropy_health entropy; /* under entropy_lock */
+    /* fm_random_bytes (src/drbg/random.c): the primary CTR_DRBG. */
+    uint32_t random_lock;       /* 0 free, else held (fork_safe_lock, entropy.c) */
+    uint32_t random_seeded;     /* 1 while random_primary holds an instance */
+    uint64_t random_fork_gen;   /* the fork generation it was seeded under */
+    /* The primary's drbg_state (ctr_drbg.c), opaque here; under random_lock.
+     * Secret: V and Key. Wiped when the module enters the error state. */
+    _Alignas(16) uint64_t random_primary[GLUE_DRBG_STATE_WORDS];
 };
 
 GLUE_API struct module_vars *fm_glue_vars(void);
@@ -67,6 +77,10 @@ GLUE_API uint64_t fm_glue_now_us(void);
 GLUE_API void fm_glue_yield(void);
 /* The OS noise source (fm_platform_entropy): 0, or -1 with out zeroed. */
 GLUE_API int fm_glue_entropy(uint8_t *out, size_t len);
+/* The process's fork generation (fm_platform_fork_generation): changes in
+ * a child after fork(); GLUE_FORK_UNKNOWN when it cannot be known. */
+#define GLUE_FORK_UNKNOWN UINT64_MAX
+GLUE_API uint64_t fm_glue_fork_generation(void);
 #ifdef FM_BREAK_TESTS
 /* Test-only build: the self-test named by FIPSMOD_BREAK, or NULL. */
 GLUE_API const char *fm_glue_break_name(void);

@@ -40,6 +40,7 @@
 
 #include "../drbg/entropy.c"
 #include "../drbg/ctr_drbg.c"
+#include "../drbg/random.c"
 
 #include "selftest.c"
 #include "state.c"

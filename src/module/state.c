@@ -65,15 +65,18 @@ static void module_unlock(void)
     __atomic_store_n(&fm_glue_vars()->lock, 0, __ATOMIC_RELEASE);
 }
 
-/* Latch ERROR. The module holds no keys of its own yet (the self-tests
- * wipe theirs before returning), so there is nothing more to zeroise. */
+/* Latch ERROR, then zeroise the module's own secret state (FIPS 140-3
+ * AS09.28): the primary DRBG of fm_random_bytes (random.c), wiped under
+ * its lock once the state is ERROR, so no call can use or reseed it
+ * afterwards. (The self-tests wipe their own keys before returning.) */
 static void module_enter_error(int err, int test)
 {
     struct module_vars *v = fm_glue_vars();
 
     v->error = err;
     v->failed_test = test;
-    __atomic_store_n(&v->state, FM_STATE_ERROR, __ATOMIC_RELEASE);
+    __atomic_store_n(&v->state, FM_STATE_ERROR, __ATOMIC_SEQ_CST);
+    random_zeroise_primary();
 }
 
 /* see internal.h. The first latch wins: an error state already entered

@@ -6,6 +6,7 @@
  * returns their result and is the documented way to learn it).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,31 @@ int fm_platform_entropy(uint8_t *out, size_t len)
     return 0;
 }
 
+/* The fork generation (platform.h). The platform layer may hold writable
+ * globals; the module may not, so it reads this through the glue. */
+static uint64_t fork_generation;
+static int fork_handler_missing; /* pthread_atfork failed (ENOMEM) */
+
+static void platform_fork_child(void)
+{
+    __atomic_fetch_add(&fork_generation, 1, __ATOMIC_RELEASE);
+}
+
+uint64_t fm_platform_fork_generation(void)
+{
+    /* Without the handler a child cannot be told from its parent: fail
+     * safe with "unknown", on which the primary DRBG is re-instantiated
+     * from fresh entropy on every call (slow, never a repeated stream). */
+    if (__atomic_load_n(&fork_handler_missing, __ATOMIC_RELAXED))
+        return FM_PLATFORM_FORK_UNKNOWN;
+    return __atomic_load_n(&fork_generation, __ATOMIC_ACQUIRE);
+}
+
 __attribute__((constructor)) static void fm_platform_load(void)
 {
+    /* Registered before fm_init, so it is in place before any service
+     * can run. pthread_atfork fails only for lack of memory. */
+    if (pthread_atfork(NULL, NULL, platform_fork_child) != 0)
+        __atomic_store_n(&fork_handler_missing, 1, __ATOMIC_RELAXED);
     (void)fm_init(0);
 }

@@ -38,6 +38,22 @@ PLATFORM_API void fm_platform_yield(void);
  */
 PLATFORM_API int fm_platform_entropy(uint8_t *out, size_t len);
 
+/*
+ * The fork generation: 0 in the process that loaded the library, and one
+ * more than its parent's in every child created by fork(2) (a
+ * pthread_atfork child handler registered by the constructor increments
+ * it before fork() returns in the child). fm_random_bytes re-instantiates
+ * its primary DRBG from fresh entropy when this differs from the value it
+ * was seeded under, so a child never repeats its parent's output. A child
+ * made by a raw clone(2)/syscall without glibc's fork runs no atfork
+ * handler and is not detected (see src/drbg/random.c). Returns
+ * FM_PLATFORM_FORK_UNKNOWN when the handler could not be registered
+ * (pthread_atfork failed): every call must then be treated as possibly
+ * in a new process.
+ */
+#define FM_PLATFORM_FORK_UNKNOWN UINT64_MAX
+PLATFORM_API uint64_t fm_platform_fork_generation(void);
+
 #ifdef FM_BREAK_TESTS
 /* Test-only build (make break-tests): the value of FIPSMOD_BREAK, or NULL. */
 PLATFORM_API const char *fm_platform_break_name(void);

@@ -25,6 +25,7 @@ static const struct tool_cmd *const commands[] = {
     &tool_cmd_enc,
     &tool_cmd_help,
     &tool_cmd_mac,
+    &tool_cmd_rand,
     &tool_cmd_selftest,
     &tool_cmd_status,
 };

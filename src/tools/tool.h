@@ -47,6 +47,7 @@ extern const struct tool_cmd tool_cmd_acvp;
 extern const struct tool_cmd tool_cmd_dgst;
 extern const struct tool_cmd tool_cmd_enc;
 extern const struct tool_cmd tool_cmd_mac;
+extern const struct tool_cmd tool_cmd_rand;
 extern const struct tool_cmd tool_cmd_selftest;
 extern const struct tool_cmd tool_cmd_status;
 

@@ -42,6 +42,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <fipsmod/fipsmod.h>
 
@@ -354,6 +355,27 @@ static int gcm_seal_ossl(struct bench_state *st)
     return 0;
 }
 
+/*
+ * Random bytes: fm_random_bytes (a child CTR_DRBG AES-256 seeded from the
+ * primary on every call, see src/drbg/random.c) against RAND_bytes
+ * (OpenSSL's per-thread public DRBG, CTR_DRBG AES-256 by default). Both
+ * write the whole length into the case's buffer; there is no cross-check
+ * (the outputs are random), so outlen is 0.
+ */
+static int rand_fm(struct bench_state *st)
+{
+    int rc = fm_random_bytes(st->in, st->c->bytes);
+    st->out[0] = st->in[st->c->bytes - 1];
+    return rc;
+}
+
+static int rand_ossl(struct bench_state *st)
+{
+    int ok = RAND_bytes(st->in, (int)st->c->bytes);
+    st->out[0] = st->in[st->c->bytes - 1];
+    return ok == 1 ? 0 : -1;
+}
+
 #define HASH_CASE(name, alg, ossl, len, dlen) \
     { name, len, alg, ossl, dlen, hash_setup, hash_cleanup, hash_fm, hash_ossl }
 #define HMAC_CASE(name, alg, ossl, len, dlen) \
@@ -361,6 +383,8 @@ static int gcm_seal_ossl(struct bench_state *st)
 /* For AES cases the "alg" slot carries the key length in bytes. */
 #define AES_CASE(name, klen, ossl, len, setup, fm) \
     { name, len, klen, ossl, 64, setup, aes_cleanup, fm, aes_mode_ossl }
+
+#define RAND_CASE(len) { "DRBG", len, 0, NULL, 0, NULL, NULL, rand_fm, rand_ossl }
 
 #define GCM_CASE(name, klen, ossl, len, setup) \
     { name, len, klen, ossl, 32, setup, gcm_cleanup, gcm_seal_fm, gcm_seal_ossl }
@@ -389,6 +413,8 @@ static const struct bench_case CASES[] = {
     AES_CASE("AES-256-CBC-enc", 32, "AES-256-CBC", 16384, aes_enc_setup, aes_cbc_enc_fm),
     AES_CASE("AES-256-CBC-dec", 32, "AES-256-CBC", 16384, aes_dec_setup, aes_cbc_dec_fm),
     AES_CASE("AES-128-ECB", 16, "AES-128-ECB", 16384, aes_enc_setup, aes_ecb_fm),
+    RAND_CASE(32),
+    RAND_CASE(4096),
 };
 #define NCASES (sizeof CASES / sizeof CASES[0])
 

@@ -62,7 +62,7 @@
  *     fm_aes_gcm_decrypt_final (the plaintext buffer it was given),
  *     fm_drbg_instantiate_with (its context is the output),
  *     fm_drbg_reseed_with, fm_drbg_generate and fm_drbg_generate_pr_with
- *     (output and context),
+ *     (output and context), fm_random_bytes (output),
  *     fm_selftest (must not leave ERROR; only a new process clears it).
  *   still working in ERROR, with the same answers as when operational:
  *     fm_init (returns the power-up error again), fm_module_status_get,
@@ -923,6 +923,20 @@ static void walk_drbg_uninstantiate(void)
         bad("fm_drbg_uninstantiate(NULL) did not return FM_ERR_ARG");
 }
 
+/* fm_random_bytes: refused in ERROR with its output zeroed; a success
+ * while operational cannot be checked against an answer (random). */
+static void walk_random_bytes(void)
+{
+    struct {
+        uint8_t out[64];
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_random_bytes", fm_random_bytes(b.out, sizeof b.out), b.out,
+                   sizeof b.out);
+}
+
 static void walk_aes_cmac_wipe(void)
 {
     fm_aes_cmac_ctx c = ho.cmac;
@@ -1278,6 +1292,7 @@ static const struct {
     { "fm_drbg_reseed_with", REFUSED, walk_drbg_reseed_with },
     { "fm_drbg_generate", REFUSED, walk_drbg_generate },
     { "fm_drbg_generate_pr_with", REFUSED, walk_drbg_generate_pr_with },
+    { "fm_random_bytes", REFUSED, walk_random_bytes },
     { "fm_selftest", REFUSED, walk_selftest },
     /* status, zeroisation, implementation selection */
     { "fm_init", WORKS, walk_init },

@@ -527,6 +527,32 @@ static int run_drbg(const char *name, int alg, size_t klen, transcript *t)
     return fails;
 }
 
+/*
+ * fm_random_bytes: the module's own DRBG. Its secrets come from inside the
+ * module: the entropy source marks every sample secret as it is read
+ * (entropy.c), so the primary's seeding, its V and Key, the child's seed
+ * and the output are secret without the driver marking anything. The
+ * output is made public after each call. Random output differs on every
+ * call, so only the lengths go into the transcript. Lengths cover partial
+ * blocks, whole chunks and more than one 65536-byte request.
+ */
+static int run_random(transcript *t)
+{
+    static const size_t lens[] = { 0, 1, 16, 33, 2100, 65537 };
+    static uint8_t out[65537];
+    int fails = 0;
+
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        uint8_t len8 = (uint8_t)lens[i];
+        int rc = fm_random_bytes(out, lens[i]);
+
+        fails += check(rc == FM_OK, "fm_random_bytes", "call failed", lens[i], 0);
+        FM_PUBLIC(out, lens[i]);
+        transcript_add(t, &len8, 1);
+    }
+    return fails;
+}
+
 static int run_drbg128(transcript *t) { return run_drbg("CTR_DRBG AES-128", FM_DRBG_AES128, 16, t); }
 static int run_drbg256(transcript *t) { return run_drbg("CTR_DRBG AES-256", FM_DRBG_AES256, 32, t); }
 
@@ -729,6 +755,7 @@ static const ct_case cases[] = {
     { "CMAC-AES-256", FM_FAMILY_AES, run_cmac256 },
     { "CTR_DRBG AES-128", FM_FAMILY_AES, run_drbg128 },
     { "CTR_DRBG AES-256", FM_FAMILY_AES, run_drbg256 },
+    { "fm_random_bytes", FM_FAMILY_AES, run_random },
     { "KW/KWP AES-128", FM_FAMILY_AES, run_kw128 },
     { "KW/KWP AES-256", FM_FAMILY_AES, run_kw256 },
 #else
