@@ -24,8 +24,10 @@
  *   CBC padding or length: exit status 1, a message, nothing on standard
  *   output, an existing -out file unchanged, a new one not created, no
  *   temporary file left in the directory or in $TMPDIR.
- * - Generated IVs: two encryptions of the same input under the same key
- *   carry different 4-byte fixed fields and a counter of 0.
+ * - Generated IVs (SP 800-38D 8.2.2, 96 bits from the module's DRBG): two
+ *   encryptions of the same input under the same key carry different
+ *   12-byte IVs, neither all zero, and each output opens with the tool
+ *   (with and without -iv) and with OpenSSL.
  * - Usage errors (exit status 2), files, symbolic links, devices, -in equal
  *   to -out, help text.
  *
@@ -1276,11 +1278,10 @@ static void test_gcm_geniv(void **state)
 {
     const tu_case *tc = begin(state);
     const struct cdef *c = cdef("-aes-128-gcm");
-    static const uint8_t zero8[8];
     uint8_t *key, *pt, *back;
     char *k;
     run_result a, b;
-    size_t n = 100, backlen;
+    size_t n = 100, backlen, i;
     tu_rng rng;
 
     tu_rng_init_named(&rng, tc->name);
@@ -1295,21 +1296,35 @@ static void test_gcm_geniv(void **state)
     assert_int_equal(b.outlen, 12 + n + 16);
     tu_hex_print("  first IV ", a.out, 12);
     tu_hex_print("  second IV", b.out, 12);
-    /* SP 800-38D 8.2.1: fixed field (4 bytes, random here) || invocation counter (8). */
-    if (memcmp(a.out + 4, zero8, 8) != 0 || memcmp(b.out + 4, zero8, 8) != 0)
-        fail_msg("the invocation field of a first IV is not 0");
-    if (memcmp(a.out, b.out, 4) == 0) /* chance 2^-32 */
-        fail_msg("two runs drew the same fixed field");
+    /* SP 800-38D 8.2.2: 96 random bits from the module's DRBG per run. */
+    if (tu_all_zero(a.out, 12) || tu_all_zero(b.out, 12))
+        fail_msg("a generated IV is all zero");
+    if (memcmp(a.out, b.out, 12) == 0) /* chance 2^-96 */
+        fail_msg("two runs under one key generated the same IV");
     if (memcmp(a.out + 12, b.out + 12, n) == 0)
         fail_msg("two runs produced the same ciphertext");
-    back = oracle_decrypt(c, key, a.out, 12, NULL, 0, a.out + 12, a.outlen - 12, &backlen);
-    if (back == NULL || backlen != n || memcmp(back, pt, n) != 0)
-        fail_msg("OpenSSL does not open the first output");
-    free(back);
-    back = oracle_decrypt(c, key, b.out, 12, NULL, 0, b.out + 12, b.outlen - 12, &backlen);
-    if (back == NULL || backlen != n || memcmp(back, pt, n) != 0)
-        fail_msg("OpenSSL does not open the second output");
-    free(back);
+    for (i = 0; i < 2; i++) {
+        run_result *x = i == 0 ? &a : &b, d;
+        const char *which = i == 0 ? "first" : "second";
+        char *ivh = hexdup(x->out, 12), what[80];
+
+        back = oracle_decrypt(c, key, x->out, 12, NULL, 0, x->out + 12, x->outlen - 12,
+                              &backlen);
+        if (back == NULL || backlen != n || memcmp(back, pt, n) != 0)
+            fail_msg("OpenSSL does not open the %s output", which);
+        free(back);
+        /* The tool opens IV || ct || tag without -iv ... */
+        snprintf(what, sizeof what, "decrypt the %s output without -iv", which);
+        run(&d, x->out, x->outlen, "enc", c->opt, "-d", "-key", k, NULL);
+        expect_output(&d, pt, n, what);
+        run_free(&d);
+        /* ... and ct || tag with -iv set to the generated IV. */
+        snprintf(what, sizeof what, "decrypt the %s output with -iv", which);
+        run(&d, x->out + 12, x->outlen - 12, "enc", c->opt, "-d", "-key", k, "-iv", ivh, NULL);
+        expect_output(&d, pt, n, what);
+        run_free(&d);
+        free(ivh);
+    }
     run_free(&a);
     run_free(&b);
     free(key);
@@ -1387,6 +1402,9 @@ static void test_usage(void **state)
     r.out[r.outlen] = '\0';
     if (strstr((char *)r.out, "usage: fipsmod enc") == NULL)
         fail_msg("fipsmod help enc: no usage line");
+    if (strstr((char *)r.out, "encrypt, no -iv:    output IV (12 bytes) || ciphertext || tag") ==
+        NULL)
+        fail_msg("fipsmod help enc: no GCM format line for a generated IV");
     run_free(&r);
     run(&r, NULL, 0, "enc", "-aes-128-gcm", "--help", NULL);
     expect_exit(&r, 0, "fipsmod enc --help");

@@ -85,17 +85,15 @@ FM_EXPORT int fm_aes_ctr(const fm_aes_key *key, uint8_t ctr[FM_AES_BLOCK_LEN],
  * GCM (SP 800-38D): authenticated encryption with associated data.
  *
  * An fm_aes_gcm_key holds the AES schedule, the hash subkey H = AES(0^128)
- * with the powers of H the implementation uses, and the state of the
- * module's IV generator. Wipe it with fm_aes_gcm_wipe.
+ * with the powers of H the implementation uses, and the count of IVs the
+ * module has generated for it. Wipe it with fm_aes_gcm_wipe.
  *
  * IVs: any length from 1 byte (12 bytes is the efficient, usual choice).
  * An IV must never repeat under one key. Encryption with a caller's IV is
  * allowed but not approved (the service indicator says so): the approved
- * way is to let the module make the IV, fm_aes_gcm_seal_geniv, which
- * builds the 96-bit IV of SP 800-38D section 8.2.1 from a 4-byte fixed
- * field the caller sets once per key (fm_aes_gcm_set_iv_fixed; it must
- * differ between every key instance that could share a key) and a 64-bit
- * invocation counter kept in the key, which refuses to wrap. Decryption
+ * way is to let the module make the IV, fm_aes_gcm_seal_geniv, which takes
+ * a 96-bit IV from the module's DRBG (SP 800-38D section 8.2.2) and counts
+ * the key's invocations, refusing more than 2^32 (section 8.3). Decryption
  * with any IV is approved.
  *
  * Tags: 4 to 16 bytes; 12 to 16 bytes are approved, 4 and 8 bytes are
@@ -111,7 +109,6 @@ FM_EXPORT int fm_aes_ctr(const fm_aes_key *key, uint8_t ctr[FM_AES_BLOCK_LEN],
  */
 #define FM_AES_GCM_IV_LEN 12      /* the recommended (and generated) IV length */
 #define FM_AES_GCM_TAG_LEN 16     /* the full tag */
-#define FM_AES_GCM_FIXED_LEN 4    /* fixed field of a generated IV */
 
 typedef struct {
     uint64_t opaque[200];
@@ -151,23 +148,13 @@ FM_EXPORT int fm_aes_gcm_open(const fm_aes_gcm_key *key, const uint8_t *iv, size
                               const uint8_t *tag, size_t taglen, uint8_t *out);
 
 /*
- * Set the 4-byte fixed field of generated IVs (SP 800-38D 8.2.1) and
- * restart the invocation counter at zero. Call it once after
- * fm_aes_gcm_init and before any fm_aes_gcm_seal_geniv; it fails with
- * FM_ERR_CONTEXT if this key has already generated an IV (restarting the
- * counter would repeat IVs). Returns FM_OK, FM_ERR_ARG, FM_ERR_LENGTH
- * (fixedlen != 4), FM_ERR_CONTEXT or FM_ERR_STATE.
- */
-FM_EXPORT int fm_aes_gcm_set_iv_fixed(fm_aes_gcm_key *key, const uint8_t *fixed,
-                                      size_t fixedlen);
-
-/*
- * Approved one-shot encryption: the module generates the 12-byte IV
- * (fixed field || 64-bit big-endian invocation counter), writes it to iv
- * and encrypts as fm_aes_gcm_seal. Safe to call from several threads on
- * one key (the counter is taken atomically). Returns as fm_aes_gcm_seal,
- * plus FM_ERR_CONTEXT when no fixed field was set or the counter is
- * exhausted (2^64 IVs; the key must then be replaced).
+ * Approved one-shot encryption: the module generates the 12-byte IV (96
+ * bits from its DRBG), writes it to iv and encrypts as fm_aes_gcm_seal.
+ * Safe to call from several threads on one key (the invocation count is
+ * taken atomically). Returns as fm_aes_gcm_seal, plus FM_ERR_CONTEXT when
+ * the key has generated 2^32 IVs (it must then be replaced) and
+ * FM_ERR_ENTROPY when the entropy source fails; on failure iv, out and
+ * tag are zeroed.
  */
 FM_EXPORT int fm_aes_gcm_seal_geniv(fm_aes_gcm_key *key, uint8_t iv[FM_AES_GCM_IV_LEN],
                                     const uint8_t *aad, size_t aadlen, const uint8_t *in,

@@ -16,12 +16,13 @@
  * not yet used, and the ciphertext bytes of that block waiting to be
  * hashed. The same buffer holds a partial AAD block before data starts.
  *
- * IVs (section 8.2.1): fm_aes_gcm_seal_geniv builds the 96-bit IV from the
- * caller's 4-byte fixed field and a 64-bit invocation counter in the key,
- * taken with a compare-and-swap so that concurrent callers never share a
- * value and the counter never wraps. Until the module has a DRBG this is
- * the approved way to encrypt; a caller's IV is accepted but the service
- * indicator marks that encryption as not approved (strict mode refuses it).
+ * IVs (section 8.2.2, RBG-based construction): fm_aes_gcm_seal_geniv takes
+ * a 96-bit IV from the module's DRBG (random.c) and counts the key's
+ * invocations with a compare-and-swap, refusing the 2^32 + 1st (section
+ * 8.3: with random IVs the probability of a repeat must stay below
+ * 2^-32). This is the approved way to encrypt; a caller's IV is accepted
+ * but the service indicator marks that encryption as not approved (strict
+ * mode refuses it).
  *
  * Public: IV, AAD, lengths, the counter block and the tag once released.
  * Secret: the AES schedule, H and its table, E(K, J0), the keystream, the
@@ -40,10 +41,11 @@ typedef struct {
     aes_key_state aes;
     uint64_t htab[GHASH_TAB_WORDS];
     uint32_t magic;
-    uint8_t fixed_set;            /* fm_aes_gcm_set_iv_fixed was called */
-    uint8_t fixed[FM_AES_GCM_FIXED_LEN];
     uint64_t invocations;         /* IVs generated so far (atomic) */
 } gcm_key_state;
+
+/* Section 8.3: at most 2^32 invocations with RBG-generated IVs per key. */
+#define GCM_MAX_RBG_IVS (UINT64_C(1) << 32)
 
 _Static_assert(sizeof(gcm_key_state) <= sizeof(fm_aes_gcm_key), "fm_aes_gcm_key too small");
 _Static_assert(_Alignof(gcm_key_state) <= _Alignof(fm_aes_gcm_key), "fm_aes_gcm_key misaligned");
@@ -467,48 +469,23 @@ int fm_aes_gcm_open(const fm_aes_gcm_key *key, const uint8_t *iv, size_t ivlen,
     return service_exit(rc, gcm_tag_approved(taglen));
 }
 
-/* see fipsmod/aes.h */
-int fm_aes_gcm_set_iv_fixed(fm_aes_gcm_key *key, const uint8_t *fixed, size_t fixedlen)
-{
-    gcm_key_state *g = (gcm_key_state *)key;
-    int rc = service_enter();
-
-    if (rc == FM_OK && (key == NULL || fixed == NULL))
-        rc = FM_ERR_ARG;
-    if (rc == FM_OK && !gcm_key_live(key))
-        rc = FM_ERR_CONTEXT;
-    if (rc == FM_OK && fixedlen != FM_AES_GCM_FIXED_LEN)
-        rc = FM_ERR_LENGTH;
-    /* Restarting a counter that has been used would repeat IVs. */
-    if (rc == FM_OK && __atomic_load_n(&g->invocations, __ATOMIC_ACQUIRE) != 0)
-        rc = FM_ERR_CONTEXT;
-    if (rc != FM_OK)
-        return service_exit(rc, 0);
-    copy_bytes(g->fixed, fixed, FM_AES_GCM_FIXED_LEN);
-    __atomic_store_n(&g->fixed_set, 1, __ATOMIC_RELEASE);
-    return service_exit(FM_OK, 1);
-}
-
 /*
- * Next IV of section 8.2.1: fixed field || 64-bit invocation field. The
- * compare-and-swap hands each value to one caller only and stops at the
- * last one instead of wrapping (8.2.1: the invocation field must not
- * repeat). FM_ERR_CONTEXT without a fixed field or when exhausted.
+ * Next IV of section 8.2.2: 96 bits from the module's RBG, after counting
+ * the invocation. The compare-and-swap gives each caller its own count
+ * and stops at the limit instead of passing it. FM_ERR_CONTEXT when the
+ * key has made its 2^32 IVs; FM_ERR_ENTROPY or FM_ERR_STATE from the RBG
+ * (iv zeroed).
  */
 static int gcm_next_iv(gcm_key_state *g, uint8_t iv[FM_AES_GCM_IV_LEN])
 {
     uint64_t n = __atomic_load_n(&g->invocations, __ATOMIC_RELAXED);
 
-    if (!__atomic_load_n(&g->fixed_set, __ATOMIC_ACQUIRE))
-        return FM_ERR_CONTEXT;
     do {
-        if (n == UINT64_MAX)
+        if (n >= GCM_MAX_RBG_IVS)
             return FM_ERR_CONTEXT;
     } while (!__atomic_compare_exchange_n(&g->invocations, &n, n + 1, 0, __ATOMIC_ACQ_REL,
                                           __ATOMIC_RELAXED));
-    copy_bytes(iv, g->fixed, FM_AES_GCM_FIXED_LEN);
-    store_be64(iv + FM_AES_GCM_FIXED_LEN, n);
-    return FM_OK;
+    return random_generate(iv, FM_AES_GCM_IV_LEN);
 }
 
 /* see fipsmod/aes.h */
@@ -523,6 +500,8 @@ int fm_aes_gcm_seal_geniv(fm_aes_gcm_key *key, uint8_t iv[FM_AES_GCM_IV_LEN],
             wipe(out, len);
         if (tag != NULL)
             wipe(tag, taglen <= FM_AES_GCM_TAG_LEN ? taglen : FM_AES_GCM_TAG_LEN);
+        if (iv != NULL)
+            wipe(iv, FM_AES_GCM_IV_LEN);
         return service_exit(FM_ERR_ARG, 0);
     }
     /* The IV is checked as if given (it will be 12 bytes) before one is

@@ -191,25 +191,23 @@ static int random_primary_seed(uint8_t seed[RANDOM_SEEDLEN])
     return rc;
 }
 
-/* see fipsmod/drbg.h */
-int fm_random_bytes(uint8_t *out, size_t len)
+/*
+ * len bytes from a child DRBG seeded by the primary (see the top of this
+ * file), for fm_random_bytes and for the module's own needs (GCM IVs).
+ * Returns FM_OK, FM_ERR_ENTROPY or FM_ERR_STATE; out is zeroed on error.
+ */
+static int random_generate(uint8_t *out, size_t len)
 {
     uint8_t seed[RANDOM_SEEDLEN];
     drbg_state child;
-    int rc = service_enter();
+    int rc;
 
-    if (out == NULL && len != 0)
-        return service_exit(FM_ERR_ARG, 0);
-    if (rc != FM_OK) {
-        wipe(out, len);
-        return service_exit(rc, 0);
-    }
     if (len == 0)
-        return service_exit(FM_OK, 1);
+        return FM_OK;
     rc = random_primary_seed(seed);
     if (rc != FM_OK) {
         wipe(out, len);
-        return service_exit(rc, 0);
+        return rc;
     }
     /* 10.2.1.3.1: no df, entropy input = seed (seedlen bytes), no
      * personalization string. */
@@ -226,7 +224,22 @@ int fm_random_bytes(uint8_t *out, size_t len)
      * entropy failure): release nothing. */
     if (!random_operational()) {
         wipe(out, len);
-        return service_exit(FM_ERR_STATE, 0);
+        return FM_ERR_STATE;
     }
-    return service_exit(FM_OK, 1);
+    return FM_OK;
+}
+
+/* see fipsmod/drbg.h */
+int fm_random_bytes(uint8_t *out, size_t len)
+{
+    int rc = service_enter();
+
+    if (out == NULL && len != 0)
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc != FM_OK) {
+        wipe(out, len);
+        return service_exit(rc, 0);
+    }
+    rc = random_generate(out, len);
+    return service_exit(rc, 1);
 }

@@ -104,4 +104,8 @@ static int module_strict(void);
 #define MODULE_REASON_ENTROPY_SOURCE 101 /* the OS noise source returned nothing */
 static void module_enter_error_reason(int err, int reason);
 
+/* The module's RBG (src/drbg/random.c): len bytes from the DRBG behind
+ * fm_random_bytes; FM_OK, FM_ERR_ENTROPY or FM_ERR_STATE (out zeroed). */
+static int random_generate(uint8_t *out, size_t len);
+
 #endif

@@ -462,9 +462,9 @@ static int aes_ctr_group(struct acvp_run *run, const struct acvp_alg *alg,
  * bits is not a multiple of 8 is answered notClaimed ("bit-oriented"), as
  * is a tag length outside the module's 32..128 bits.
  *
- * ivGen "internal" asks the module to make the IV (fm_aes_gcm_set_iv_fixed
- * and fm_aes_gcm_seal_geniv would do it: 96-bit IVs of section 8.2.1, a
- * 4-byte fixed field and a 64-bit counter). A real ACVP server grades such
+ * ivGen "internal" asks the module to make the IV (fm_aes_gcm_seal_geniv
+ * would do it: 96 random bits from its DRBG, section 8.2.2). A real ACVP
+ * server grades such
  * an answer by decrypting it with the returned IV; tests/kat/kat_grade.c
  * instead compares every field with NIST's expected answers, which were
  * made with the server's own IV, so no module-generated IV could ever

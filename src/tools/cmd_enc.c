@@ -29,11 +29,8 @@
  * and CTR to standard output are streamed directly.
  *
  * Generated IVs. Without -iv, GCM encryption uses the approved service
- * fm_aes_gcm_start_geniv (SP 800-38D 8.2.1, deterministic construction):
- * the 4-byte fixed field comes from getrandom() and the 64-bit invocation
- * counter starts at 0 in each run, because each run is a new key instance.
- * Uniqueness across runs under one key therefore rests on 32 random bits;
- * the help text says what that means for reusing a key.
+ * fm_aes_gcm_start_geniv: a 96-bit IV from the module's DRBG (SP 800-38D
+ * 8.2.2), so runs under one key need no coordination.
  *
  * The padding check of the last CBC block reads all 16 bytes with masks,
  * without a branch or index on the pad value, so its timing does not tell
@@ -54,7 +51,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,12 +90,11 @@ static const char enc_help[] =
     "  encrypt with -iv:   output ciphertext || tag\n"
     "  decrypt, no -iv:    input  IV (12 bytes) || ciphertext || tag\n"
     "  decrypt with -iv:   input  ciphertext || tag\n"
-    "Without -iv the module makes the IV (SP 800-38D 8.2.1), the approved way:\n"
-    "a 4-byte fixed field from the OS random source (getrandom) followed by a\n"
-    "64-bit counter, which starts at 0 in every run. IVs of two runs under one\n"
-    "key thus differ only by 32 random bits (a collision chance of 2^-32 per\n"
-    "pair of runs): use a key for few messages. Encrypting with -iv is not\n"
-    "approved: you vouch that the IV never repeats under the key.\n"
+    "Without -iv the module makes the IV, the approved way: 96 random bits from\n"
+    "its DRBG (SP 800-38D 8.2.2). SP 800-38D allows at most 2^32 such IVs per\n"
+    "key, counted over all uses of the key, which the tool cannot see across\n"
+    "runs. Encrypting with -iv is not approved: you vouch that the IV never\n"
+    "repeats under the key.\n"
     "\n"
     "Decryption never releases unverified data. GCM plaintext, and CBC\n"
     "plaintext until the padding of the last block is checked, are held in a\n"
@@ -561,20 +556,6 @@ static int run_ctr(const struct enc *e, const fm_aes_key *k, struct sink *s)
     return TOOL_EXIT_OK;
 }
 
-static int os_random(uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t r = getrandom(p, n, 0);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        p += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
 
 static int gcm_encrypt(const struct enc *e, fm_aes_gcm_key *gk, fm_aes_gcm_ctx *ctx,
                        struct sink *s)
@@ -585,15 +566,6 @@ static int gcm_encrypt(const struct enc *e, fm_aes_gcm_key *gk, fm_aes_gcm_ctx *
     int rc;
 
     if (e->iv == NULL) {
-        uint8_t fixed[FM_AES_GCM_FIXED_LEN];
-
-        if (os_random(fixed, sizeof fixed) != 0) {
-            tool_error("enc: getrandom: %s", strerror(errno));
-            return TOOL_EXIT_FAIL;
-        }
-        rc = fm_aes_gcm_set_iv_fixed(gk, fixed, sizeof fixed);
-        if (rc != FM_OK)
-            return module_failed("fm_aes_gcm_set_iv_fixed", rc);
         rc = fm_aes_gcm_start_geniv(ctx, gk, iv);
         if (rc != FM_OK)
             return module_failed("fm_aes_gcm_start_geniv", rc);

@@ -56,7 +56,7 @@
  *     twins fm_aes_kw_wrap_inv, fm_aes_kw_unwrap_inv, fm_aes_kwp_wrap_inv,
  *     fm_aes_kwp_unwrap_inv (likewise), fm_aes_gcm_init,
  *     fm_aes_gcm_seal and fm_aes_gcm_seal_geniv (IV, ciphertext and tag),
- *     fm_aes_gcm_open, fm_aes_gcm_set_iv_fixed, fm_aes_gcm_start and
+ *     fm_aes_gcm_open, fm_aes_gcm_start and
  *     fm_aes_gcm_start_geniv (context and IV), fm_aes_gcm_aad,
  *     fm_aes_gcm_update, fm_aes_gcm_encrypt_final (tag),
  *     fm_aes_gcm_decrypt_final (the plaintext buffer it was given),
@@ -954,7 +954,6 @@ static void walk_aes_cmac_wipe(void)
  * must refuse them (ERROR) and an operational walk starts its own.
  */
 static const uint8_t gcm_iv[12] = "break GCM iv";
-static const uint8_t gcm_fixed[FM_AES_GCM_FIXED_LEN] = "brk!";
 
 static void gcm_ctx_for_walk(fm_aes_gcm_ctx *c, int encrypt)
 {
@@ -1013,15 +1012,6 @@ static void walk_aes_gcm_open(void)
         bad("fm_aes_gcm_open gave a wrong answer while operational");
 }
 
-static void walk_aes_gcm_set_iv_fixed(void)
-{
-    fm_aes_gcm_key k = ho.gcm; /* never used for an IV: the counter is 0 */
-
-    service_result("fm_aes_gcm_set_iv_fixed",
-                   fm_aes_gcm_set_iv_fixed(&k, gcm_fixed, sizeof gcm_fixed), NULL, 0);
-    fm_aes_gcm_wipe(&k);
-}
-
 /* IV, ciphertext and tag side by side. */
 static void walk_aes_gcm_seal_geniv(void)
 {
@@ -1032,8 +1022,6 @@ static void walk_aes_gcm_seal_geniv(void)
     } b;
 
     memset(&b, 0xAA, sizeof b);
-    if (want.error == 0 && fm_aes_gcm_set_iv_fixed(&k, gcm_fixed, sizeof gcm_fixed) != FM_OK)
-        bad("cannot set the GCM fixed field while operational");
     service_result("fm_aes_gcm_seal_geniv",
                    fm_aes_gcm_seal_geniv(&k, b.iv, NULL, 0, aes_pt, 32, b.out, b.tag, 16), &b,
                    sizeof b.iv + sizeof b.out + sizeof b.tag);
@@ -1066,8 +1054,6 @@ static void walk_aes_gcm_start_geniv(void)
 
     _Static_assert(offsetof(__typeof__(b), iv) == sizeof(fm_aes_gcm_ctx), "layout");
     memset(&b, 0xAA, sizeof b);
-    if (want.error == 0 && fm_aes_gcm_set_iv_fixed(&k, gcm_fixed, sizeof gcm_fixed) != FM_OK)
-        bad("cannot set the GCM fixed field while operational");
     service_result("fm_aes_gcm_start_geniv", fm_aes_gcm_start_geniv(&b.c, &k, b.iv), &b,
                    sizeof b.c + sizeof b.iv);
     fm_aes_gcm_ctx_wipe(&b.c);
@@ -1280,7 +1266,6 @@ static const struct {
     { "fm_aes_gcm_init", REFUSED, walk_aes_gcm_init },
     { "fm_aes_gcm_seal", REFUSED, walk_aes_gcm_seal },
     { "fm_aes_gcm_open", REFUSED, walk_aes_gcm_open },
-    { "fm_aes_gcm_set_iv_fixed", REFUSED, walk_aes_gcm_set_iv_fixed },
     { "fm_aes_gcm_seal_geniv", REFUSED, walk_aes_gcm_seal_geniv },
     { "fm_aes_gcm_start", REFUSED, walk_aes_gcm_start },
     { "fm_aes_gcm_start_geniv", REFUSED, walk_aes_gcm_start_geniv },
