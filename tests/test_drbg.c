@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * CTR_DRBG (SP 800-90Ar1 10.2) tests for fm_drbg_instantiate_with,
- * fm_drbg_reseed_with, fm_drbg_generate, fm_drbg_generate_pr_with and
+ * fm_drbg_reseed_with, fm_drbg_generate, fm_drbg_generate_pr_with,
+ * fm_drbg_instantiate, fm_drbg_reseed, fm_drbg_generate_pr and
  * fm_drbg_uninstantiate. Every test runs once per AES implementation the
  * CPU offers ("portable" bitsliced, "aesni", "vaes"); one the CPU cannot
  * run is a skipped test that prints why.
@@ -31,7 +32,10 @@
  *    all zero;
  *  - the service indicator (approved from entropy = security strength and,
  *    with the df, nonce = half of it) and strict mode (a child process):
- *    short entropy refused with FM_ERR_NOT_APPROVED.
+ *    short entropy refused with FM_ERR_NOT_APPROVED;
+ *  - source-fed contexts: distinct instances, reseed and prediction
+ *    resistance change the stream, approved, refusals zero the output, a
+ *    no-df context cannot be reseeded from the source (FM_ERR_UNSUPPORTED).
  *
  * The reseed interval (2^48 requests, FM_DRBG_RESEED_INTERVAL) cannot be
  * reached in a test and the API exposes no way to set the counter, so the
@@ -426,6 +430,76 @@ static void test_indicator(void **state)
            c->impl.name ? c->impl.name : "default");
 }
 
+/* ---- source-fed contexts -------------------------------------------------------------- */
+
+/*
+ * fm_drbg_instantiate / fm_drbg_reseed / fm_drbg_generate_pr draw entropy
+ * from the module's source: two instances never agree, a reseed and a
+ * prediction-resistant request change the stream, outputs are approved,
+ * a no-df context cannot be reseeded from the source, and bad arguments
+ * are refused with the output zeroed.
+ */
+static void test_source_fed(void **state)
+{
+    tu_case *c = tu_begin(state);
+    static uint8_t big[FM_DRBG_MAX_REQUEST + 1];
+    uint8_t a[64], b[64], e[48];
+    fm_drbg_ctx d1, d2;
+    long checked = 0;
+
+    (void)c;
+    for (int alg = FM_DRBG_AES128; alg <= FM_DRBG_AES256; alg++) {
+        CHECK_RC(fm_drbg_instantiate(&d1, alg, (const uint8_t *)"pers", 4), FM_OK);
+        assert_int_equal(approved(), 1);
+        CHECK_RC(fm_drbg_instantiate(&d2, alg, NULL, 0), FM_OK);
+        CHECK_RC(fm_drbg_generate(&d1, a, sizeof a, NULL, 0), FM_OK);
+        assert_int_equal(approved(), 1);
+        CHECK_RC(fm_drbg_generate(&d2, b, sizeof b, NULL, 0), FM_OK);
+        if (memcmp(a, b, sizeof a) == 0 || tu_all_zero(a, sizeof a))
+            fail_msg("alg %d: two source-fed instances gave the same output", alg);
+        memcpy(b, a, sizeof b);
+        CHECK_RC(fm_drbg_reseed(&d1, (const uint8_t *)"addl", 4), FM_OK);
+        assert_int_equal(approved(), 1);
+        CHECK_RC(fm_drbg_generate(&d1, a, sizeof a, NULL, 0), FM_OK);
+        assert_memory_not_equal(a, b, sizeof a);
+        memcpy(b, a, sizeof b);
+        CHECK_RC(fm_drbg_generate_pr(&d1, a, sizeof a, (const uint8_t *)"x", 1), FM_OK);
+        assert_int_equal(approved(), 1);
+        assert_memory_not_equal(a, b, sizeof a);
+        CHECK_RC(fm_drbg_generate_pr(&d1, a, sizeof a, NULL, 0), FM_OK);
+
+        /* Refusals: out zeroed, the instance still usable. */
+        memset(big, 0x5a, FM_DRBG_MAX_REQUEST + 1);
+        CHECK_RC(fm_drbg_generate_pr(&d1, big, FM_DRBG_MAX_REQUEST + 1, NULL, 0), FM_ERR_LENGTH);
+        assert_true(tu_all_zero(big, FM_DRBG_MAX_REQUEST + 1));
+        CHECK_RC(fm_drbg_generate_pr(&d1, NULL, 16, NULL, 0), FM_ERR_ARG);
+        CHECK_RC(fm_drbg_reseed(&d1, NULL, 3), FM_ERR_ARG);
+        CHECK_RC(fm_drbg_generate(&d1, a, sizeof a, NULL, 0), FM_OK);
+        CHECK_RC(fm_drbg_uninstantiate(&d1), FM_OK);
+        CHECK_RC(fm_drbg_uninstantiate(&d2), FM_OK);
+        checked++;
+    }
+    CHECK_RC(fm_drbg_instantiate(&d1, 7, NULL, 0), FM_ERR_ARG);
+    assert_true(tu_all_zero(&d1, sizeof d1));
+    CHECK_RC(fm_drbg_instantiate(NULL, FM_DRBG_AES256, NULL, 0), FM_ERR_ARG);
+    CHECK_RC(fm_drbg_instantiate(&d1, FM_DRBG_AES256, NULL, 5), FM_ERR_ARG);
+    CHECK_RC(fm_drbg_reseed(&d1, NULL, 0), FM_ERR_CONTEXT);   /* zeroed above */
+    memset(a, 0x5a, sizeof a);
+    CHECK_RC(fm_drbg_generate_pr(&d1, a, sizeof a, NULL, 0), FM_ERR_CONTEXT);
+    assert_true(tu_all_zero(a, sizeof a));
+    /* No df: full-entropy seeds only, which the source does not claim. */
+    memset(e, 0x33, sizeof e);
+    CHECK_RC(fm_drbg_instantiate_with(&d1, FM_DRBG_AES256, FM_DRBG_NO_DF, e, 48, NULL, 0, NULL, 0),
+             FM_OK);
+    CHECK_RC(fm_drbg_reseed(&d1, NULL, 0), FM_ERR_UNSUPPORTED);
+    CHECK_RC(fm_drbg_generate_pr(&d1, a, sizeof a, NULL, 0), FM_ERR_UNSUPPORTED);
+    assert_true(tu_all_zero(a, sizeof a));
+    CHECK_RC(fm_drbg_uninstantiate(&d1), FM_OK);
+    printf("  3 source-fed instances (AES-128/192/256): instantiate, reseed, prediction "
+           "resistance, refusals, on %s\n", c->impl.name);
+    assert_int_equal(checked, 3);
+}
+
 int main(void)
 {
     tu_init("test_drbg");
@@ -448,6 +522,7 @@ int main(void)
         add_per_impl(test_bad_input, &t, "bad input, wiping on failure");
         add_per_impl(test_zeroise, &t, "uninstantiate zeroes the context");
         add_per_impl(test_indicator, &t, "service indicator and strict mode");
+        add_per_impl(test_source_fed, &t, "contexts fed by the module's entropy source");
     }
     return tu_run(&suite, "test_drbg");
 }

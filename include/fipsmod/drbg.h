@@ -2,7 +2,9 @@
 /*
  * CTR_DRBG (SP 800-90Ar1 section 10.2) with AES-128, AES-192 or AES-256,
  * with or without the block cipher derivation function (10.3.2), fed with
- * entropy input that the caller supplies.
+ * entropy input that the caller supplies (the _with functions) or by the
+ * module's own entropy source (fm_drbg_instantiate, fm_drbg_reseed,
+ * fm_drbg_generate_pr, further down).
  *
  *     fm_drbg_ctx d;
  *     fm_drbg_instantiate_with(&d, FM_DRBG_AES256, 0, entropy, 32, nonce, 16,
@@ -121,6 +123,30 @@ FM_EXPORT int fm_drbg_generate(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen,
 FM_EXPORT int fm_drbg_generate_pr_with(fm_drbg_ctx *ctx, const uint8_t *entropy,
                                        size_t elen, uint8_t *out, size_t outlen,
                                        const uint8_t *addl, size_t alen);
+
+/*
+ * A caller-owned CTR_DRBG fed by the module's own SP 800-90B entropy
+ * source (the approved way to have a DRBG of one's own): always with the
+ * derivation function, because the source's samples are not full entropy
+ * (the module claims 6 bits per byte and reads enough bytes for the
+ * security strength, and half of it for the nonce).
+ *   fm_drbg_instantiate: alg as above, pers 0 .. FM_DRBG_MAX_INPUT_LEN.
+ *   fm_drbg_reseed: fresh entropy from the source, with optional addl.
+ *   fm_drbg_generate_pr: prediction resistance (9.3.1 step 7): reseed
+ *     from the source with addl, then generate outlen bytes.
+ * Use fm_drbg_generate for ordinary requests. A context instantiated
+ * without the derivation function (fm_drbg_instantiate_with and
+ * FM_DRBG_NO_DF) cannot be reseeded from the source: FM_ERR_UNSUPPORTED.
+ * Returns FM_OK, FM_ERR_ARG, FM_ERR_CONTEXT, FM_ERR_LENGTH,
+ * FM_ERR_UNSUPPORTED, FM_ERR_ENTROPY (the source failed; a health-test
+ * failure also puts the module in its error state) or FM_ERR_STATE; out
+ * is zeroed on failure, and a failed instantiate zeroes the context.
+ * Approved.
+ */
+FM_EXPORT int fm_drbg_instantiate(fm_drbg_ctx *ctx, int alg, const uint8_t *pers, size_t plen);
+FM_EXPORT int fm_drbg_reseed(fm_drbg_ctx *ctx, const uint8_t *addl, size_t alen);
+FM_EXPORT int fm_drbg_generate_pr(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen,
+                                  const uint8_t *addl, size_t alen);
 
 /* Zero the context (9.4). Returns FM_OK, or FM_ERR_ARG for NULL. */
 FM_EXPORT int fm_drbg_uninstantiate(fm_drbg_ctx *ctx);

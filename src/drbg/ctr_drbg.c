@@ -516,6 +516,128 @@ int fm_drbg_generate_pr_with(fm_drbg_ctx *ctx, const uint8_t *entropy, size_t el
     return service_exit(FM_OK, approved);
 }
 
+/*
+ * Entropy input (and, for instantiate, a nonce) from the module's source
+ * (entropy.c), enough bytes for keylen * 8 bits at the claimed min-entropy
+ * per byte; the df condenses them (10.3.2), which is why these calls need
+ * the df. FM_OK or FM_ERR_ENTROPY with ent zeroed.
+ */
+#define DRBG_SOURCE_MAX ENTROPY_BYTES_FOR_BITS(256)
+
+static int drbg_source_entropy(uint8_t ent[DRBG_SOURCE_MAX], size_t keylen, size_t *elen)
+{
+    *elen = ENTROPY_BYTES_FOR_BITS(8 * keylen);
+    return entropy_get(ent, *elen);
+}
+
+/* see fipsmod/drbg.h */
+int fm_drbg_instantiate(fm_drbg_ctx *ctx, int alg, const uint8_t *pers, size_t plen)
+{
+    uint8_t ent[DRBG_SOURCE_MAX], nonce[DRBG_SOURCE_MAX];
+    size_t keylen = drbg_alg_keylen(alg), elen = 0, nlen = 0;
+    int rc = service_enter();
+
+    if (ctx == NULL)
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc == FM_OK && keylen == 0)
+        rc = FM_ERR_ARG;
+    if (rc == FM_OK)
+        rc = drbg_input_check(pers, plen, FM_DRBG_MAX_INPUT_LEN);
+    if (rc == FM_OK)
+        rc = drbg_source_entropy(ent, keylen, &elen);
+    if (rc == FM_OK) {
+        /* 8.6.7: a nonce of at least half the security strength. */
+        nlen = ENTROPY_BYTES_FOR_BITS(4 * keylen);
+        rc = entropy_get(nonce, nlen);
+    }
+    wipe(ctx, sizeof *ctx);
+    if (rc == FM_OK) {
+        drbg_core_instantiate((drbg_state *)ctx, keylen, 1, aes_impl_now(), ent, elen, nonce,
+                              nlen, pers, plen);
+        ((drbg_state *)ctx)->approved = 1;
+    }
+    wipe(ent, sizeof ent);
+    wipe(nonce, sizeof nonce);
+    return service_exit(rc, 1);
+}
+
+/* Reseed st from the source; the context checks are the caller's. */
+static int drbg_source_reseed(drbg_state *st, const uint8_t *addl, size_t alen)
+{
+    uint8_t ent[DRBG_SOURCE_MAX];
+    size_t elen;
+    int rc;
+
+    if (!st->df)
+        return FM_ERR_UNSUPPORTED;
+    rc = drbg_input_check(addl, alen, FM_DRBG_MAX_INPUT_LEN);
+    if (rc == FM_OK)
+        rc = drbg_source_entropy(ent, st->keylen, &elen);
+    if (rc == FM_OK) {
+        drbg_core_reseed(st, ent, elen, addl, alen);
+        st->approved = 1;
+    }
+    wipe(ent, sizeof ent);
+    return rc;
+}
+
+/* see fipsmod/drbg.h */
+int fm_drbg_reseed(fm_drbg_ctx *ctx, const uint8_t *addl, size_t alen)
+{
+    drbg_state *st = (drbg_state *)ctx;
+    int rc = service_enter();
+
+    if (ctx == NULL)
+        return service_exit(FM_ERR_ARG, 0);
+    if (rc != FM_OK) {
+        wipe(ctx, sizeof *ctx);
+        return service_exit(rc, 0);
+    }
+    rc = drbg_ctx_check(st);
+    if (rc != FM_OK) {
+        wipe(ctx, sizeof *ctx);
+        return service_exit(rc, 0);
+    }
+    return service_exit(drbg_source_reseed(st, addl, alen), 1);
+}
+
+/* see fipsmod/drbg.h */
+int fm_drbg_generate_pr(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen, const uint8_t *addl,
+                        size_t alen)
+{
+    drbg_state *st = (drbg_state *)ctx;
+    int rc = service_enter();
+
+    if (out == NULL && outlen != 0) {
+        if (ctx != NULL && rc != FM_OK)
+            wipe(ctx, sizeof *ctx);
+        return service_exit(FM_ERR_ARG, 0);
+    }
+    if (ctx == NULL) {
+        wipe(out, outlen);
+        return service_exit(FM_ERR_ARG, 0);
+    }
+    if (rc == FM_OK)
+        rc = drbg_ctx_check(st);
+    if (rc != FM_OK) {
+        wipe(ctx, sizeof *ctx);
+        wipe(out, outlen);
+        return service_exit(rc, 0);
+    }
+    if (outlen > FM_DRBG_MAX_REQUEST)
+        rc = FM_ERR_LENGTH;
+    /* 9.3.1 step 7: reseed with the additional input, then generate with
+     * none. */
+    if (rc == FM_OK)
+        rc = drbg_source_reseed(st, addl, alen);
+    if (rc != FM_OK) {
+        wipe(out, outlen);
+        return service_exit(rc, 0);
+    }
+    drbg_core_generate(st, out, outlen, NULL, 0);
+    return service_exit(FM_OK, 1);
+}
+
 /* SP 800-90Ar1 9.4: the whole context, not only the state in use, is
  * zeroised. Shared by fm_drbg_uninstantiate and the self-test (the module
  * never calls its own exported functions: they could be interposed). */

@@ -61,7 +61,8 @@
  *     fm_aes_gcm_update, fm_aes_gcm_encrypt_final (tag),
  *     fm_aes_gcm_decrypt_final (the plaintext buffer it was given),
  *     fm_drbg_instantiate_with (its context is the output),
- *     fm_drbg_reseed_with, fm_drbg_generate and fm_drbg_generate_pr_with
+ *     fm_drbg_reseed_with, fm_drbg_generate, fm_drbg_generate_pr_with, and
+ *     fm_drbg_instantiate, fm_drbg_reseed, fm_drbg_generate_pr (source-fed)
  *     (output and context), fm_random_bytes (output),
  *     fm_selftest (must not leave ERROR; only a new process clears it).
  *   still working in ERROR, with the same answers as when operational:
@@ -913,6 +914,43 @@ static void walk_drbg_generate_pr_with(void)
     fm_drbg_uninstantiate(&c);
 }
 
+/* The source-fed forms: the same contexts, entropy from the module. */
+static void walk_drbg_instantiate(void)
+{
+    struct {
+        fm_drbg_ctx c;
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_drbg_instantiate",
+                   fm_drbg_instantiate(&b.c, FM_DRBG_AES256, (const uint8_t *)"pers", 4), &b.c,
+                   sizeof b.c);
+    fm_drbg_uninstantiate(&b.c);
+}
+
+static void walk_drbg_reseed(void)
+{
+    fm_drbg_ctx c;
+
+    drbg_ctx_for_walk(&c);
+    service_result("fm_drbg_reseed", fm_drbg_reseed(&c, (const uint8_t *)"abc", 3), NULL, 0);
+    context_wiped("fm_drbg_reseed", &c, sizeof c);
+    fm_drbg_uninstantiate(&c);
+}
+
+static void walk_drbg_generate_pr(void)
+{
+    uint8_t out[33];
+    fm_drbg_ctx c;
+
+    drbg_ctx_for_walk(&c);
+    memset(out, 0xAA, sizeof out);
+    service_result("fm_drbg_generate_pr", fm_drbg_generate_pr(&c, out, 32, NULL, 0), out, 32);
+    context_wiped("fm_drbg_generate_pr", &c, sizeof c);
+    fm_drbg_uninstantiate(&c);
+}
+
 static void walk_drbg_uninstantiate(void)
 {
     fm_drbg_ctx c = ho.drbg;
@@ -1277,6 +1315,9 @@ static const struct {
     { "fm_drbg_reseed_with", REFUSED, walk_drbg_reseed_with },
     { "fm_drbg_generate", REFUSED, walk_drbg_generate },
     { "fm_drbg_generate_pr_with", REFUSED, walk_drbg_generate_pr_with },
+    { "fm_drbg_instantiate", REFUSED, walk_drbg_instantiate },
+    { "fm_drbg_reseed", REFUSED, walk_drbg_reseed },
+    { "fm_drbg_generate_pr", REFUSED, walk_drbg_generate_pr },
     { "fm_random_bytes", REFUSED, walk_random_bytes },
     { "fm_selftest", REFUSED, walk_selftest },
     /* status, zeroisation, implementation selection */
