@@ -22,6 +22,9 @@
  *    block) then 33 bytes, and a 65536-byte request without the df,
  *    against values from the independent Python model
  *    tests/kat/ctr_drbg_ref.py (SHA-256 of the long outputs);
+ *  - short counter fields (FM_DRBG_CTR_LEN 4 and 8, which wrap within the
+ *    test) against the same Python model, and the request limits of
+ *    Table 3 for ctr_len < 13; invalid ctr_len values;
  *  - bad input: NULL pointers, unknown alg/flags, entropy/nonce/pers/addl
  *    lengths (no df: entropy exactly seedlen, no nonce, pers/addl at most
  *    seedlen), requests over 65536 bytes (FM_ERR_LENGTH), an
@@ -225,6 +228,66 @@ static void test_bulk(void **state)
     assert_string_equal(hex, "53979c1e5d6f7d01bc1677fe5b7477aeeb6707ad6f5133d8c7d890cb6ee0530d");
     CHECK_RC(fm_drbg_uninstantiate(&d), FM_OK);
     free(big);
+}
+
+/* ---- short counter fields -------------------------------------------------------------- */
+
+static void test_ctr_len(void **state)
+{
+    uint8_t e[32], n[16], *out = malloc(65536 + 1);
+    char hex[65];
+    fm_drbg_ctx d;
+    size_t len;
+
+    (void)tu_begin(state);
+    assert_non_null(out);
+    for (int i = 0; i < 32; i++)
+        e[i] = (uint8_t)i;
+    for (int i = 0; i < 16; i++)
+        n[i] = (uint8_t)i;
+    /* python3 (tests/kat/ctr_drbg_ref.py): g = DRBG(16, False, 4);
+     * g.instantiate(bytes(range(32)), b'', b'c4'); g.generate(192) +
+     * g.generate(192, b'a') + g.generate(192): SHA-256 of the 576 bytes.
+     * The 4-bit field wraps several times (the model's output with a
+     * 128-bit counter differs). 192 bytes = (2^4 - 4) blocks, the limit. */
+    CHECK_RC(fm_drbg_instantiate_with(&d, FM_DRBG_AES128, FM_DRBG_NO_DF | FM_DRBG_CTR_LEN(4),
+                                      e, 32, NULL, 0, (const uint8_t *)"c4", 2), FM_OK);
+    CHECK_RC(fm_drbg_generate(&d, out, 192, NULL, 0), FM_OK);
+    CHECK_RC(fm_drbg_generate(&d, out + 192, 192, (const uint8_t *)"a", 1), FM_OK);
+    CHECK_RC(fm_drbg_generate(&d, out + 384, 192, NULL, 0), FM_OK);
+    sha256_hex(out, 576, hex);
+    assert_string_equal(hex, "69713cbfe35bb811818adc64b731293b42383c16caffad3e4c486ddee57826e0");
+    /* One byte over the limit: FM_ERR_LENGTH, output zeroed. */
+    memset(out, 0xaa, 193);
+    CHECK_RC(fm_drbg_generate(&d, out, 193, NULL, 0), FM_ERR_LENGTH);
+    assert_true(tu_all_zero(out, 193));
+    /* python3: g = DRBG(32, True, 8); g.instantiate(bytes(range(32)),
+     * bytes(range(16)), b'c8'); g.generate(4032, b'x') + g.generate(17) */
+    CHECK_RC(fm_drbg_instantiate_with(&d, FM_DRBG_AES256, FM_DRBG_CTR_LEN(8), e, 32, n, 16,
+                                      (const uint8_t *)"c8", 2), FM_OK);
+    CHECK_RC(fm_drbg_generate(&d, out, 4032, (const uint8_t *)"x", 1), FM_OK);
+    CHECK_RC(fm_drbg_generate(&d, out + 4032, 17, NULL, 0), FM_OK);
+    sha256_hex(out, 4049, hex);
+    assert_string_equal(hex, "28e45e9bdbc314b4203f7e5e16d46336e83b8062c87b48920788de7ac6ccd55f");
+    CHECK_RC(fm_drbg_generate_pr_with(&d, e, 32, out, 4033, NULL, 0), FM_ERR_LENGTH);
+    /* The limit for each field length: (2^bits - 4) blocks below 13 bits. */
+    for (unsigned bits = 4; bits <= 128; bits++) {
+        len = bits < 13 ? (((size_t)1 << bits) - 4) * 16 : FM_DRBG_MAX_REQUEST;
+        CHECK_RC(fm_drbg_instantiate_with(&d, FM_DRBG_AES128, FM_DRBG_CTR_LEN(bits), e, 16, n,
+                                          8, NULL, 0), FM_OK);
+        CHECK_RC(fm_drbg_generate(&d, out, len, NULL, 0), FM_OK);
+        CHECK_RC(fm_drbg_generate(&d, out, len + 1, NULL, 0), FM_ERR_LENGTH);
+    }
+    /* Field lengths outside 4 .. 128 and unknown flag bits. */
+    CHECK_RC(fm_drbg_instantiate_with(&d, FM_DRBG_AES128, FM_DRBG_CTR_LEN(3), e, 16, n, 8,
+                                      NULL, 0), FM_ERR_ARG);
+    assert_true(tu_all_zero(&d, sizeof d));
+    CHECK_RC(fm_drbg_instantiate_with(&d, FM_DRBG_AES128, FM_DRBG_CTR_LEN(129), e, 16, n, 8,
+                                      NULL, 0), FM_ERR_ARG);
+    CHECK_RC(fm_drbg_instantiate_with(&d, FM_DRBG_AES128, 1u << 16, e, 16, n, 8, NULL, 0),
+             FM_ERR_ARG);
+    CHECK_RC(fm_drbg_uninstantiate(&d), FM_OK);
+    free(out);
 }
 
 /* ---- bad input ----------------------------------------------------------------------- */
@@ -519,6 +582,7 @@ int main(void)
         tu_case t = { 0 };
 
         add_per_impl(test_bulk, &t, "bulk output vs the Python model");
+        add_per_impl(test_ctr_len, &t, "short counter fields (FM_DRBG_CTR_LEN)");
         add_per_impl(test_bad_input, &t, "bad input, wiping on failure");
         add_per_impl(test_zeroise, &t, "uninstantiate zeroes the context");
         add_per_impl(test_indicator, &t, "service indicator and strict mode");

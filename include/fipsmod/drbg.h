@@ -43,7 +43,13 @@
  * until the instance is reseeded. (2^48 requests cannot be reached in a
  * test, so that path is checked by review only.)
  *
- * The counter field is the whole 128-bit V (ctr_len = blocklen, 10.2.1.5).
+ * The counter field is the whole 128-bit V (ctr_len = blocklen) unless
+ * the flags ask for a shorter one with FM_DRBG_CTR_LEN(bits), 4 <= bits
+ * <= 128 (10.2.1, Table 3): then only the rightmost bits of V count, mod
+ * 2^bits, and with bits < 13 a request is limited to (2^bits - 4) blocks
+ * of 16 bytes. Shorter fields exist for implementations validated with
+ * them (ACVP's counterFieldLen); they change the output, not the
+ * security strength.
  *
  * Service indicator (fm_service_approved, module.h): instantiate and
  * reseed are approved when their entropy input is at least s bytes (and,
@@ -79,6 +85,8 @@ extern "C" {
 
 /* Flag: do not use the derivation function (10.2.1.3.1, 10.2.1.4.1, 10.2.1.5.1). */
 #define FM_DRBG_NO_DF 1u
+/* Flag: a counter field of bits (4 .. 128) bits instead of the whole V. */
+#define FM_DRBG_CTR_LEN(bits) (((uint32_t)(bits) & 0xffu) << 8)
 
 #define FM_DRBG_MAX_REQUEST 65536u                       /* bytes: 2^19 bits */
 #define FM_DRBG_MAX_INPUT_LEN ((size_t)1 << 30)          /* bytes, df case */
@@ -91,7 +99,8 @@ typedef struct {
 
 /*
  * Instantiate (10.2.1.3.2 with the derivation function, 10.2.1.3.1 with
- * FM_DRBG_NO_DF): alg is FM_DRBG_AES128/192/256, flags 0 or FM_DRBG_NO_DF.
+ * FM_DRBG_NO_DF): alg is FM_DRBG_AES128/192/256, flags 0 or FM_DRBG_NO_DF,
+ * or'ed with FM_DRBG_CTR_LEN(bits) for a shorter counter field.
  * pers may be NULL when plen is 0, nonce when nlen is 0. The context is
  * the output: zeroed on failure. Returns FM_OK or an error above.
  */
@@ -108,8 +117,9 @@ FM_EXPORT int fm_drbg_reseed_with(fm_drbg_ctx *ctx, const uint8_t *entropy, size
                                   const uint8_t *addl, size_t alen);
 
 /*
- * Generate outlen bytes (10.2.1.5.2 / 10.2.1.5.1) with optional additional
- * input. Returns FM_OK, FM_ERR_RESEED (interval reached: out zeroed) or an
+ * Generate outlen bytes (10.2.1.5.2 / 10.2.1.5.1), at most
+ * FM_DRBG_MAX_REQUEST (less with a counter field under 13 bits), with
+ * optional additional input. Returns FM_OK, FM_ERR_RESEED (interval reached: out zeroed) or an
  * error above.
  */
 FM_EXPORT int fm_drbg_generate(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen,

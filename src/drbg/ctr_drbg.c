@@ -13,10 +13,14 @@
  * Key changes on every CTR_DRBG_Update, 10.2.1.2, and is re-expanded with
  * that same implementation, so one instance never changes paths).
  *
- * The counter is the whole V: ctr_len = blocklen = 128 (Table 3 allows
- * 4 <= ctr_len <= blocklen; 10.2.1.2 step 2.1 and 10.2.1.5.x step 4.1 then
- * say V = (V + 1) mod 2^blocklen). V is secret, so the increment is done on
- * two 64-bit words with the carry computed arithmetically, never a branch.
+ * The counter field is the rightmost ctr_len bits of V, 4 <= ctr_len <=
+ * 128 (Table 3; the caller picks it, 128 by default): 10.2.1.2 step 2.1
+ * and 10.2.1.5.x step 4.1 increment only that field, mod 2^ctr_len, and
+ * leave the rest of V alone; with ctr_len < 13 the field also limits a
+ * request to (2^ctr_len - 4) blocks (Table 3, max_number_of_bits_per_
+ * request). V is secret, so the increment is done on two 64-bit words with
+ * the carry computed arithmetically and the field merged back under masks
+ * derived from the public ctr_len, never a branch.
  * Generate fills up to DRBG_CHUNK_BLOCKS counter blocks V+1 .. V+n straight
  * into the caller's buffer and encrypts them in place with one
  * aes_encrypt_blocks call, so the AES-NI/VAES pipelines and the four-wide
@@ -50,6 +54,7 @@ typedef struct {
     uint8_t df;              /* 1 when the derivation function is used */
     uint8_t approved;        /* the last seeding was approved */
     uint8_t impl;            /* the AES implementation of the instance */
+    uint8_t ctr_len;         /* bits of V that count (10.2.1): 4 .. 128 */
     uint64_t reseed_counter; /* 10.2.1.1: requests since the last seeding, + 1 */
     uint8_t v[16];           /* V */
     aes_key_state key;       /* Key, expanded */
@@ -67,28 +72,36 @@ static inline uint64_t drbg_barrier_u64(uint64_t v)
 }
 
 /*
- * Write the counter blocks V+1 .. V+nblocks (V a 128-bit big-endian
- * integer, mod 2^128) to out and leave V = V + nblocks. The carry into the
- * high word is (lo == 0) after the increment, computed without a branch.
+ * Write the counter blocks V+1 .. V+nblocks to out and leave V = V +
+ * nblocks, where + increments the rightmost ctr_len bits of V mod
+ * 2^ctr_len (V a 128-bit big-endian integer). The whole V is incremented
+ * as two words, the carry into the high word being (lo == 0) afterwards,
+ * computed without a branch; then the bits outside the field are put back
+ * from the old V under the masks mhi:mlo (all ones over the field).
  */
-static void drbg_ctr_fill(uint8_t v[16], uint8_t *out, size_t nblocks)
+static void drbg_ctr_fill(uint8_t v[16], unsigned ctr_len, uint8_t *out, size_t nblocks)
 {
-    uint64_t hi = load_be64(v), lo = load_be64(v + 8), carry;
+    uint64_t hi = load_be64(v), lo = load_be64(v + 8), carry, nhi, nlo;
+    uint64_t mlo = ctr_len >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << ctr_len) - 1;
+    uint64_t mhi = ctr_len >= 128 ? ~(uint64_t)0
+                 : ctr_len <= 64  ? 0 : ((uint64_t)1 << (ctr_len - 64)) - 1;
 
     for (size_t i = 0; i < nblocks; i++) {
         /* The barrier keeps the compiler from turning lo into the loop's
          * induction variable (it did: the exit test compared lo with
          * lo + nblocks, a branch on the secret V). */
-        lo = drbg_barrier_u64(lo + 1);
-        carry = drbg_barrier_u64(((lo | (0 - lo)) >> 63) ^ 1);
-        hi += carry;
+        nlo = drbg_barrier_u64(lo + 1);
+        carry = drbg_barrier_u64(((nlo | (0 - nlo)) >> 63) ^ 1);
+        nhi = hi + carry;
+        lo = (lo & ~mlo) | (nlo & mlo);
+        hi = (hi & ~mhi) | (nhi & mhi);
         store_be64(out + 16 * i, hi);
         store_be64(out + 16 * i + 8, lo);
     }
     store_be64(v, hi);
     store_be64(v + 8, lo);
-    hi = lo = carry = 0;
-    (void)drbg_barrier_u64(hi | lo | carry);
+    hi = lo = nhi = nlo = carry = 0;
+    (void)drbg_barrier_u64(hi | lo | nhi | nlo | carry);
 }
 
 static size_t drbg_seedlen(const drbg_state *st)
@@ -106,7 +119,7 @@ static void drbg_update(drbg_state *st, const uint8_t *data)
     uint8_t temp[DRBG_MAX_SEEDLEN];
     size_t seedlen = drbg_seedlen(st), nblocks = (seedlen + 15) / 16;
 
-    drbg_ctr_fill(st->v, temp, nblocks);
+    drbg_ctr_fill(st->v, st->ctr_len, temp, nblocks);
     aes_encrypt_blocks(&st->key, temp, temp, nblocks);
     if (data != NULL)
         for (size_t i = 0; i < seedlen; i++)
@@ -209,8 +222,8 @@ static void drbg_df(size_t keylen, int impl, const uint8_t *a, size_t alen,
 /* ---- the core functions (no checks, no indicator) ------------------------------ */
 
 /* Instantiate (10.2.1.3.1 / 10.2.1.3.2); lengths already checked. */
-static void drbg_core_instantiate(drbg_state *st, size_t keylen, int df, int impl,
-                                  const uint8_t *entropy, size_t elen,
+static void drbg_core_instantiate(drbg_state *st, size_t keylen, int df, unsigned ctr_len,
+                                  int impl, const uint8_t *entropy, size_t elen,
                                   const uint8_t *nonce, size_t nlen,
                                   const uint8_t *pers, size_t plen)
 {
@@ -221,6 +234,7 @@ static void drbg_core_instantiate(drbg_state *st, size_t keylen, int df, int imp
     st->keylen = (uint8_t)keylen;
     st->df = (uint8_t)df;
     st->impl = (uint8_t)impl;
+    st->ctr_len = (uint8_t)ctr_len;
     if (df) {
         /* seed_material = Block_Cipher_df(entropy || nonce || pers, seedlen) */
         drbg_df(keylen, impl, entropy, elen, nonce, nlen, pers, plen, seed);
@@ -282,11 +296,11 @@ static void drbg_core_generate(drbg_state *st, uint8_t *out, size_t outlen,
      * whole blocks are built and encrypted in place in out. */
     for (size_t done = 0; done < full; done += n) {
         n = full - done < DRBG_CHUNK_BLOCKS ? full - done : DRBG_CHUNK_BLOCKS;
-        drbg_ctr_fill(st->v, out + 16 * done, n);
+        drbg_ctr_fill(st->v, st->ctr_len, out + 16 * done, n);
         aes_encrypt_blocks(&st->key, out + 16 * done, out + 16 * done, n);
     }
     if (outlen % 16 != 0) {
-        drbg_ctr_fill(st->v, last, 1);
+        drbg_ctr_fill(st->v, st->ctr_len, last, 1);
         aes_encrypt_blocks(&st->key, last, last, 1);
         copy_bytes(out + 16 * full, last, outlen % 16);
         wipe(last, sizeof last);
@@ -311,12 +325,33 @@ static size_t drbg_alg_keylen(int alg)
     return 0;
 }
 
+/* The counter field length of flags (FM_DRBG_CTR_LEN), 0 when invalid. */
+static unsigned drbg_flags_ctr_len(uint32_t flags)
+{
+    unsigned bits = (flags >> 8) & 0xffu;
+
+    if (bits == 0)
+        return 128;
+    return bits >= 4 && bits <= 128 ? bits : 0;
+}
+
+/*
+ * The longest request in bytes (Table 3): 2^19 bits, or (2^ctr_len - 4)
+ * blocks when the counter field is shorter than 13 bits.
+ */
+static size_t drbg_max_request(const drbg_state *st)
+{
+    if (st->ctr_len < 13)
+        return (((size_t)1 << st->ctr_len) - 4) * 16;
+    return FM_DRBG_MAX_REQUEST;
+}
+
 /* FM_OK for an instantiated context. */
 static int drbg_ctx_check(const drbg_state *st)
 {
     if (st->magic != DRBG_MAGIC || st->key.magic != AES_MAGIC ||
         (st->keylen != 16 && st->keylen != 24 && st->keylen != 32) || st->df > 1 ||
-        st->key.klen != st->keylen)
+        st->key.klen != st->keylen || st->ctr_len < 4 || st->ctr_len > 128)
         return FM_ERR_CONTEXT;
     return FM_OK;
 }
@@ -370,12 +405,14 @@ int fm_drbg_instantiate_with(fm_drbg_ctx *ctx, int alg, uint32_t flags,
                              const uint8_t *pers, size_t plen)
 {
     size_t keylen = drbg_alg_keylen(alg);
+    unsigned ctr_len = drbg_flags_ctr_len(flags);
     int df = (flags & FM_DRBG_NO_DF) == 0, approved = 0;
     int rc = service_enter();
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
-    if (rc == FM_OK && (keylen == 0 || (flags & ~FM_DRBG_NO_DF) != 0))
+    if (rc == FM_OK &&
+        (keylen == 0 || ctr_len == 0 || (flags & ~(FM_DRBG_NO_DF | 0xff00u)) != 0))
         rc = FM_ERR_ARG;
     if (rc == FM_OK)
         rc = drbg_entropy_check(entropy, elen, keylen, df, &approved);
@@ -393,7 +430,7 @@ int fm_drbg_instantiate_with(fm_drbg_ctx *ctx, int alg, uint32_t flags,
         return service_exit(rc, 0);
     }
     wipe(ctx, sizeof *ctx); /* the bytes the state does not use, too */
-    drbg_core_instantiate((drbg_state *)ctx, keylen, df, aes_impl_now(), entropy, elen,
+    drbg_core_instantiate((drbg_state *)ctx, keylen, df, ctr_len, aes_impl_now(), entropy, elen,
                           nonce, nlen, pers, plen);
     ((drbg_state *)ctx)->approved = (uint8_t)approved;
     return service_exit(FM_OK, approved);
@@ -465,7 +502,7 @@ int fm_drbg_generate(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen, const uint8_
         wipe(out, outlen);
         return service_exit(rc, 0);
     }
-    if (outlen > FM_DRBG_MAX_REQUEST)
+    if (outlen > drbg_max_request(st))
         rc = FM_ERR_LENGTH;
     if (rc == FM_OK)
         rc = drbg_input_check(addl, alen, drbg_max_extra(st->keylen, st->df));
@@ -502,7 +539,7 @@ int fm_drbg_generate_pr_with(fm_drbg_ctx *ctx, const uint8_t *entropy, size_t el
         return service_exit(rc, 0);
     }
     rc = drbg_reseed_check(ctx, entropy, elen, addl, alen, &approved);
-    if (rc == FM_OK && outlen > FM_DRBG_MAX_REQUEST)
+    if (rc == FM_OK && outlen > drbg_max_request(st))
         rc = FM_ERR_LENGTH;
     if (rc != FM_OK) {
         wipe(out, outlen);
@@ -552,7 +589,7 @@ int fm_drbg_instantiate(fm_drbg_ctx *ctx, int alg, const uint8_t *pers, size_t p
     }
     wipe(ctx, sizeof *ctx);
     if (rc == FM_OK) {
-        drbg_core_instantiate((drbg_state *)ctx, keylen, 1, aes_impl_now(), ent, elen, nonce,
+        drbg_core_instantiate((drbg_state *)ctx, keylen, 1, 128, aes_impl_now(), ent, elen, nonce,
                               nlen, pers, plen);
         ((drbg_state *)ctx)->approved = 1;
     }
@@ -624,7 +661,7 @@ int fm_drbg_generate_pr(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen, const uin
         wipe(out, outlen);
         return service_exit(rc, 0);
     }
-    if (outlen > FM_DRBG_MAX_REQUEST)
+    if (outlen > drbg_max_request(st))
         rc = FM_ERR_LENGTH;
     /* 9.3.1 step 7: reseed with the additional input, then generate with
      * none. */
@@ -692,7 +729,7 @@ static void drbg_selftest_answer(int impl, uint8_t out[64])
 {
     drbg_state st;
 
-    drbg_core_instantiate(&st, 32, 1, impl, (const uint8_t *)drbg_st_entropy,
+    drbg_core_instantiate(&st, 32, 1, 128, impl, (const uint8_t *)drbg_st_entropy,
                           sizeof drbg_st_entropy - 1, (const uint8_t *)drbg_st_nonce,
                           sizeof drbg_st_nonce - 1, (const uint8_t *)drbg_st_pers,
                           sizeof drbg_st_pers - 1);
@@ -716,7 +753,7 @@ static int drbg_uninstantiate_zeroes(void)
     const uint8_t *p = (const uint8_t *)&u;
     uint8_t acc = 0;
 
-    drbg_core_instantiate(&u.st, 32, 1, aes_impl_now(), (const uint8_t *)drbg_st_entropy,
+    drbg_core_instantiate(&u.st, 32, 1, 128, aes_impl_now(), (const uint8_t *)drbg_st_entropy,
                           sizeof drbg_st_entropy - 1, (const uint8_t *)drbg_st_nonce,
                           sizeof drbg_st_nonce - 1, NULL, 0);
     if (u.st.magic != DRBG_MAGIC) {

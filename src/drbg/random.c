@@ -172,7 +172,7 @@ static int random_primary_seed(uint8_t seed[RANDOM_SEEDLEN])
         }
         if (need == RANDOM_NEED_INSTANTIATE) {
             /* 10.2.1.3.2: entropy input, nonce, personalization string. */
-            drbg_core_instantiate(random_primary(), 32, 1, aes_impl_now(), ent,
+            drbg_core_instantiate(random_primary(), 32, 1, 128, aes_impl_now(), ent,
                                   RANDOM_ENTROPY_LEN, ent + RANDOM_ENTROPY_LEN,
                                   RANDOM_NONCE_LEN, (const uint8_t *)random_pers,
                                   sizeof random_pers - 1);
@@ -211,7 +211,7 @@ static int random_generate(uint8_t *out, size_t len)
     }
     /* 10.2.1.3.1: no df, entropy input = seed (seedlen bytes), no
      * personalization string. */
-    drbg_core_instantiate(&child, 32, 0, aes_impl_now(), seed, RANDOM_SEEDLEN, NULL, 0, NULL, 0);
+    drbg_core_instantiate(&child, 32, 0, 128, aes_impl_now(), seed, RANDOM_SEEDLEN, NULL, 0, NULL, 0);
     wipe(seed, sizeof seed);
     for (size_t done = 0; done < len;) {
         size_t n = len - done < FM_DRBG_MAX_REQUEST ? len - done : FM_DRBG_MAX_REQUEST;

@@ -17,11 +17,9 @@
  * generate(additionalInput). returnedBits is the output of the last
  * generate.
  *
- * Not claimed: mode TDES (the module has no TDES), and counterFieldLen
- * other than 128: the module's CTR_DRBG uses the whole V as its counter
- * (ctr_len = blocklen, fipsmod/drbg.h), so a 64-bit counter field is a
- * different DRBG, even though it gives the same output unless the low 64
- * bits of V wrap during a test.
+ * counterFieldLen (absent: 128) becomes FM_DRBG_CTR_LEN(counterFieldLen).
+ *
+ * Not claimed: mode TDES (the module has no TDES).
  */
 #include "acvp.h"
 
@@ -31,6 +29,7 @@
 
 struct drbg_group {
     int alg;
+    uint32_t flags;
     bool df, pr;
     uint64_t e_bits, n_bits, p_bits, a_bits, out_bits;
 };
@@ -62,7 +61,7 @@ static int drbg_aft(struct acvp_run *run, const struct acvp_alg *alg,
         acvp_error(run, "missing array 'otherInput'");
         goto out;
     }
-    if (acvp_check(run, fm_drbg_instantiate_with(&ctx, g->alg, g->df ? 0 : FM_DRBG_NO_DF,
+    if (acvp_check(run, fm_drbg_instantiate_with(&ctx, g->alg, g->flags,
                                                  e, elen, n, nlen, p, plen),
                    "fm_drbg_instantiate_with") != 0)
         goto out;
@@ -166,10 +165,13 @@ static int drbg_group(struct acvp_run *run, const struct acvp_alg *alg,
         g.alg = FM_DRBG_AES256;
     else
         return acvp_error(run, "mode '%s' is not supported", mode);
-    if (cfl != NULL && (!json_is_integer(cfl) || json_integer_value(cfl) != 128))
-        return acvp_each_test(run, alg, group, out, not_claimed_all,
-                              (void *)"counterFieldLen other than 128: the module's "
-                              "counter is the whole 128-bit V");
+    g.flags = g.df ? 0 : FM_DRBG_NO_DF;
+    if (cfl != NULL) {
+        if (!json_is_integer(cfl) || json_integer_value(cfl) < 4 ||
+            json_integer_value(cfl) > 128)
+            return acvp_error(run, "counterFieldLen must be 4..128");
+        g.flags |= FM_DRBG_CTR_LEN(json_integer_value(cfl));
+    }
     if (g.out_bits == 0 || g.out_bits % 8 != 0 || g.out_bits / 8 > FM_DRBG_MAX_REQUEST)
         return acvp_error(run, "returnedBitsLen %llu is not 8..%u bits in whole bytes",
                           (unsigned long long)g.out_bits, 8 * FM_DRBG_MAX_REQUEST);

@@ -9,10 +9,12 @@ def enc(k, b):
     return e.update(b) + e.finalize()
 
 class DRBG:
-    def __init__(s, keylen, df):
-        s.kl, s.df, s.sl = keylen, df, keylen + 16
+    # ctr_len: the counter field, the rightmost bits of V (10.2.1, Table 3).
+    def __init__(s, keylen, df, ctr_len=128):
+        s.kl, s.df, s.sl, s.cl = keylen, df, keylen + 16, ctr_len
     def inc(s):
-        s.V = ((int.from_bytes(s.V, 'big') + 1) % (1 << 128)).to_bytes(16, 'big')
+        v, m = int.from_bytes(s.V, 'big'), (1 << s.cl) - 1
+        s.V = ((v & ~m) | ((v + 1) & m)).to_bytes(16, 'big')
     def update(s, data):
         t = b''
         while len(t) < s.sl:
