@@ -123,10 +123,11 @@ static void test_bad_args(void **state)
     assert_int_equal(fm_random_bytes(b, 0), FM_OK);
 }
 
-/* Fork n children that each write their first 64 bytes to the pipe, then
- * take 64 in this process; out[0..n] = children's, out[n] = ours. A child
- * exits 1 when it cannot produce its bytes. */
-static void fork_round(int n, uint8_t (*out)[64])
+/* Fork n children that each write their first 64 bytes to the pipe (and
+ * then, with selftest, run fm_selftest), then take 64 in this process;
+ * out[0..n] = children's, out[n] = ours. A child exits 1 when it cannot
+ * produce its bytes or its self-tests fail. */
+static void fork_round(int n, uint8_t (*out)[64], int selftest)
 {
     int fds[2];
 
@@ -141,6 +142,8 @@ static void fork_round(int n, uint8_t (*out)[64])
             close(fds[0]);
             alarm(20);
             if (fm_random_bytes(b, sizeof b) != FM_OK || write(fds[1], b, 64) != 64)
+                _exit(1);
+            if (selftest && fm_selftest() != FM_OK)
                 _exit(1);
             _exit(0);
         }
@@ -174,7 +177,7 @@ static void test_fork(void **state)
     (void)state;
     /* The primary is seeded in this process before the forks. */
     assert_int_equal(fm_random_bytes(first, sizeof first), FM_OK);
-    fork_round(N, out);
+    fork_round(N, out, 0);
     if (has_duplicate(&out[0][0], N + 1, 64, cmp64))
         fail_msg("a child repeated another process's output after fork");
     printf("%d children and the parent: 9 distinct 64-byte outputs\n", N);
@@ -230,9 +233,11 @@ static void *selftester(void *arg)
 }
 
 /* Forks while other threads keep calling fm_random_bytes and fm_selftest:
- * a child whose parent's threads held the primary's lock or the entropy
- * source's lock at fork time must not hang (it needs both: the primary is
- * re-instantiated from fresh entropy after fork). */
+ * a child whose parent's threads held the primary's lock, the entropy
+ * source's lock or the module's self-test lock at fork time must not hang
+ * (it needs the first two: the primary is re-instantiated from fresh
+ * entropy after fork; and each child runs fm_selftest, which needs the
+ * third). */
 static void test_fork_busy(void **state)
 {
     enum { ROUNDS = 40, N = 4 };
@@ -246,7 +251,7 @@ static void test_fork_busy(void **state)
     for (int r = 0; r < ROUNDS; r++) {
         uint8_t out[N + 1][64];
 
-        fork_round(N, out);
+        fork_round(N, out, 1);
         if (has_duplicate(&out[0][0], N + 1, 64, cmp64))
             fail_msg("round %d: a child repeated another process's output", r);
     }

@@ -6,9 +6,14 @@
  * the per-thread approved-service indicator (fipsmod/module.h).
  *
  * Power-up runs once: the first caller (the library constructor, fm_init,
- * or the first service) moves UNINITIALISED to SELF_TEST with a
- * compare-and-swap and runs the tests; any other thread waits until the
- * state leaves SELF_TEST. Every cryptographic service starts with
+ * or the first service) takes the module lock, moves UNINITIALISED to
+ * SELF_TEST and runs the tests; any other thread waits for the lock. The
+ * state is SELF_TEST only while the thread running the tests holds the
+ * lock, so a thread that gets the lock and still finds SELF_TEST knows
+ * the runner is gone: that happens only in a child forked while a thread
+ * of its parent ran the tests (the lock is a fork_safe_lock, entropy.c,
+ * which the child takes over), and the child runs power-up itself instead
+ * of waiting forever. Every cryptographic service starts with
  * service_enter(), which powers up when needed and refuses unless the
  * state is OPERATIONAL, and ends with service_exit(), which records in the
  * indicator whether it succeeded as an approved service.
@@ -48,21 +53,17 @@ static uint32_t module_state_now(void)
     return __atomic_load_n(&fm_glue_vars()->state, __ATOMIC_ACQUIRE);
 }
 
-/* The lock serialises self-test runs (power-up and fm_selftest). */
+/* The lock serialises self-test runs (power-up and fm_selftest). It is a
+ * fork_safe_lock: a child forked while a thread of its parent held it
+ * (during fm_selftest, say) takes it over instead of hanging. */
 static void module_lock(void)
 {
-    uint32_t *l = &fm_glue_vars()->lock;
-    uint32_t free_ = 0;
-
-    while (!__atomic_compare_exchange_n(l, &free_, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-        free_ = 0;
-        fm_glue_yield();
-    }
+    fork_safe_lock(&fm_glue_vars()->lock);
 }
 
 static void module_unlock(void)
 {
-    __atomic_store_n(&fm_glue_vars()->lock, 0, __ATOMIC_RELEASE);
+    fork_safe_unlock(&fm_glue_vars()->lock);
 }
 
 /* Latch ERROR, then zeroise the module's own secret state (FIPS 140-3
@@ -132,38 +133,38 @@ static int selftest_run_all(void)
     return selftest_run_entropy_startup();
 }
 
-/* Power-up, run by the thread that won the UNINITIALISED -> SELF_TEST swap. */
-static void module_power_up(void)
+/* Power-up: SELF_TEST, the tests, then OPERATIONAL or ERROR. Module lock
+ * held. */
+static void module_power_up_locked(void)
 {
     struct module_vars *v = fm_glue_vars();
     uint64_t t0 = fm_glue_now_us();
 
-    module_lock();
+    __atomic_store_n(&v->state, FM_STATE_SELF_TEST, __ATOMIC_RELEASE);
     v->failed_test = -1;
     cpu_init_once();
     int rc = selftest_run_all();
     v->power_up_us = fm_glue_now_us() - t0;
     if (rc == FM_OK)
         __atomic_store_n(&v->state, FM_STATE_OPERATIONAL, __ATOMIC_RELEASE);
-    module_unlock();
 }
 
 /* FM_OK once the module is OPERATIONAL (powering it up if nobody has),
- * FM_ERR_STATE otherwise. */
+ * FM_ERR_STATE otherwise. See the top of the file. */
 static int module_ready(void)
 {
     uint32_t s = module_state_now();
 
     if (s == FM_STATE_OPERATIONAL)
         return FM_OK;
-    if (s == FM_STATE_UNINITIALISED) {
-        uint32_t expect = FM_STATE_UNINITIALISED;
-        if (__atomic_compare_exchange_n(&fm_glue_vars()->state, &expect, FM_STATE_SELF_TEST, 0,
-                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-            module_power_up();
+    if (s == FM_STATE_UNINITIALISED || s == FM_STATE_SELF_TEST) {
+        module_lock();
+        s = module_state_now();
+        if (s == FM_STATE_UNINITIALISED || s == FM_STATE_SELF_TEST)
+            module_power_up_locked();
+        module_unlock();
+        s = module_state_now();
     }
-    while ((s = module_state_now()) == FM_STATE_SELF_TEST)
-        fm_glue_yield();
     return s == FM_STATE_OPERATIONAL ? FM_OK : FM_ERR_STATE;
 }
 
