@@ -101,6 +101,7 @@ endef
 
 $(eval $(call module_variant,$(BUILD),))
 $(eval $(call module_variant,$(BUILD)/break,-DFM_BREAK_TESTS))
+$(eval $(call module_variant,$(BUILD)/helgrind,-DFM_HELGRIND -isystem $(BUILD)/ctgrind/inc -gdwarf-4))
 # (-gdwarf-4: valgrind 3.19 cannot read Clang 14's default DWARF 5.)
 $(eval $(call module_variant,$(BUILD)/ctgrind,-DFM_CTGRIND -isystem $(BUILD)/ctgrind/inc -gdwarf-4))
 
@@ -110,6 +111,7 @@ $(BUILD)/ctgrind/inc/valgrind:
 	@mkdir -p $(@D)
 	ln -sfn /usr/include/valgrind $@
 $(BUILD)/ctgrind/obj/module_core.o: | $(BUILD)/ctgrind/inc/valgrind
+$(BUILD)/helgrind/obj/module_core.o: | $(BUILD)/ctgrind/inc/valgrind
 
 # The injector embeds the module's own code for its HMAC (see its header).
 $(BUILD)/fm-inject: src/injector/fm_inject.c $(MODULE_SRCS) src/module/integrity.h $(HEADERS) Makefile
@@ -157,6 +159,14 @@ $(BUILD)/tests/test_entropy: tests/test_entropy.c $(TEST_UTIL) $(wildcard tests/
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -Wno-deprecated-declarations -D_GNU_SOURCE $(INC) -Itests/util \
 	    -o $@ $< $(TEST_UTIL) $(BUILD)/break/libfipsmod.a $(TEST_LIBS)
+
+# test_threads runs its workload under valgrind's helgrind, against the
+# test build whose module announces its own locks to helgrind.
+$(BUILD)/tests/test_threads: tests/test_threads.c $(TEST_UTIL) $(wildcard tests/util/*.h) \
+                             $(BUILD)/helgrind/libfipsmod.a | deps-test ctgrind-valgrind
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Wno-deprecated-declarations -D_GNU_SOURCE $(INC) -Itests/util \
+	    -o $@ $< $(TEST_UTIL) $(BUILD)/helgrind/libfipsmod.a $(TEST_LIBS)
 
 test: all check-exports install-test $(TEST_BINS) | deps-test
 	@sh tests/run-tests.sh $(TEST_BINS)

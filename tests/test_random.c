@@ -18,10 +18,9 @@
  *    detection each child would repeat the parent's next output); nested
  *    forks too; and children forked while other threads call
  *    fm_random_bytes and fm_selftest in loops must finish (a lock held by
- *    a parent thread at fork time, the primary's or the entropy source's,
- *    is taken over in the child), with a timeout;
- *  - threads: 8 threads x 2000 calls of 32 bytes, all 16000 outputs
- *    distinct;
+ *    a parent thread at fork time, the primary's, the entropy source's or
+ *    the self-test lock, is taken over in the child: each child also runs
+ *    fm_selftest), with a timeout; (threads: tests/test_threads.c)
  *  - the tool: `fipsmod rand -hex 32` prints 64 hex digits, two runs
  *    differ; `fipsmod rand 1000000` writes 1000000 bytes.
  */
@@ -264,37 +263,6 @@ static void test_fork_busy(void **state)
            "threads\n", ROUNDS, N);
 }
 
-enum { NTHREADS = 8, NCALLS = 2000 };
-static uint8_t thread_out[NTHREADS][NCALLS][32];
-
-static void *thread_main(void *arg)
-{
-    uint8_t(*o)[32] = thread_out[(size_t)arg];
-
-    for (size_t i = 0; i < NCALLS; i++)
-        if (fm_random_bytes(o[i], 32) != FM_OK)
-            return (void *)1;
-    return NULL;
-}
-
-static void test_threads(void **state)
-{
-    pthread_t th[NTHREADS];
-    void *res;
-
-    (void)state;
-    memset(thread_out, 0, sizeof thread_out);
-    for (size_t i = 0; i < NTHREADS; i++)
-        assert_int_equal(pthread_create(&th[i], NULL, thread_main, (void *)i), 0);
-    for (size_t i = 0; i < NTHREADS; i++) {
-        assert_int_equal(pthread_join(th[i], &res), 0);
-        assert_null(res);
-    }
-    if (has_duplicate(&thread_out[0][0][0], NTHREADS * NCALLS, 32, cmp32))
-        fail_msg("two of the %d outputs of the threads are equal", NTHREADS * NCALLS);
-    printf("%d threads x %d calls: all distinct\n", NTHREADS, NCALLS);
-}
-
 /* Standard output of cmd, at most cap bytes; returns the length. */
 static size_t run_tool(const char *cmd, char *buf, size_t cap)
 {
@@ -345,7 +313,6 @@ int main(void)
     tu_add(&suite, test_bad_args, NULL, "NULL output");
     tu_add(&suite, test_fork, NULL, "fork: children never repeat the parent");
     tu_add(&suite, test_fork_busy, NULL, "fork beside busy threads: no hang, distinct");
-    tu_add(&suite, test_threads, NULL, "8 threads x 2000 calls: distinct");
     tu_add(&suite, test_tool, NULL, "fipsmod rand");
     return tu_run(&suite, "test_random");
 }

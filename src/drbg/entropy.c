@@ -242,21 +242,24 @@ static int entropy_health_selftest(void)
  */
 static void fork_safe_lock(uint32_t *l)
 {
+    MODULE_ATOMIC_WORD(l);
     for (;;) {
         uint32_t mine = (uint32_t)(fm_glue_fork_generation() << 1) | 1u;
         uint32_t seen = 0;
 
-        if (__atomic_compare_exchange_n(l, &seen, mine, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        if (__atomic_compare_exchange_n(l, &seen, mine, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) ||
+            (seen != mine &&
+             __atomic_compare_exchange_n(l, &seen, mine, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))) {
+            MODULE_LOCK_ACQUIRED(l);
             return;
-        if (seen != mine &&
-            __atomic_compare_exchange_n(l, &seen, mine, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-            return;
+        }
         fm_glue_yield();
     }
 }
 
 static void fork_safe_unlock(uint32_t *l)
 {
+    MODULE_LOCK_RELEASED(l);
     __atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
 

@@ -108,4 +108,27 @@ static void module_enter_error_reason(int err, int reason);
  * fm_random_bytes; FM_OK, FM_ERR_ENTROPY or FM_ERR_STATE (out zeroed). */
 static int random_generate(uint8_t *out, size_t len);
 
+/*
+ * Race-checking hooks for the test build $(BUILD)/helgrind (-DFM_HELGRIND,
+ * tests/test_threads.c): valgrind's helgrind knows pthread locks but not
+ * the module's own spin locks (fork_safe_lock, entropy.c) nor its atomic
+ * counters, so those say what they are through client requests (inline
+ * asm, no calls: the module object is built and checked as usual).
+ * Elsewhere they compile to nothing.
+ *   MODULE_LOCK_ACQUIRED(l) / MODULE_LOCK_RELEASED(l): l is a mutex.
+ *   MODULE_ATOMIC_WORD(p): the word at p is only accessed atomically
+ *     (a lock word, a counter): helgrind, which does not know atomic
+ *     instructions, is not to report its accesses as races.
+ */
+#ifdef FM_HELGRIND
+#include <valgrind/helgrind.h>
+#define MODULE_LOCK_ACQUIRED(l) ANNOTATE_RWLOCK_ACQUIRED((l), 1)
+#define MODULE_LOCK_RELEASED(l) ANNOTATE_RWLOCK_RELEASED((l), 1)
+#define MODULE_ATOMIC_WORD(p) ANNOTATE_BENIGN_RACE_SIZED((p), sizeof *(p), "atomic")
+#else
+#define MODULE_LOCK_ACQUIRED(l) ((void)(l))
+#define MODULE_LOCK_RELEASED(l) ((void)(l))
+#define MODULE_ATOMIC_WORD(p) ((void)(p))
+#endif
+
 #endif
