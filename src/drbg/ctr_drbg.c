@@ -82,6 +82,28 @@ static inline uint64_t drbg_barrier_u64(uint64_t v)
 static void drbg_ctr_fill(uint8_t v[16], unsigned ctr_len, uint8_t *out, size_t nblocks)
 {
     uint64_t hi = load_be64(v), lo = load_be64(v + 8), carry, nhi, nlo;
+
+    /* The usual case, the whole V: block i is V + i + 1, the carry into
+     * the high word is (lo + i + 1 < i + 1) and nothing is carried from
+     * one block to the next, so the blocks are independent (and about
+     * twice as fast to make as with the masks below). */
+    if (ctr_len == 128) {
+        lo = drbg_barrier_u64(lo);
+        for (size_t i = 0; i < nblocks; i++) {
+            nlo = drbg_barrier_u64(lo + (uint64_t)(i + 1));
+            carry = (uint64_t)(nlo < (uint64_t)(i + 1));
+            store_be64(out + 16 * i, hi + carry);
+            store_be64(out + 16 * i + 8, nlo);
+        }
+        nlo = lo + (uint64_t)nblocks;
+        carry = (uint64_t)(nlo < (uint64_t)nblocks);
+        store_be64(v, hi + carry);
+        store_be64(v + 8, nlo);
+        hi = lo = nlo = carry = 0;
+        (void)drbg_barrier_u64(hi | lo | nlo | carry);
+        return;
+    }
+
     uint64_t mlo = ctr_len >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << ctr_len) - 1;
     uint64_t mhi = ctr_len >= 128 ? ~(uint64_t)0
                  : ctr_len <= 64  ? 0 : ((uint64_t)1 << (ctr_len - 64)) - 1;
