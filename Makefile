@@ -33,9 +33,12 @@ MODULE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -fPIC \
 # translation unit). Listed here only so that make rebuilds on change.
 MODULE_SRCS := $(wildcard src/module/*.c src/module/*.h src/sha2/*.c src/sha2/*.h \
                           src/hmac/*.c src/hmac/*.h src/aes/*.c src/aes/*.h \
-                          src/drbg/*.c src/drbg/*.h \
+                          src/drbg/*.c src/drbg/*.h src/rsa/*.c src/rsa/*.h \
                           src/module/freestanding/*.h)
 PLATFORM_SRCS := src/platform/platform.c
+# Key formats (DER, PEM): in the library, outside the module boundary.
+KEYS_SRCS := $(wildcard src/keys/*.c)
+KEYS_O := $(KEYS_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TOOL_SRCS := $(wildcard src/tools/*.c)
 HEADERS := $(wildcard include/fipsmod/*.h)
 
@@ -53,7 +56,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
 DEPS := tests/deps.sh
 
-.PHONY: all test install-test kat kat-portable bench install clean deps-tool deps-test kat-vectors check-exports
+.PHONY: all test install-test kat kat-portable bench install clean deps-tool deps-test kat-vectors check-exports fuzz
 .DELETE_ON_ERROR:
 
 all: $(LIB_A) $(LIB_SO) $(TOOL) $(TOOL_STATIC)
@@ -94,7 +97,7 @@ $(1)/obj/module.o: $(1)/obj/module_linked.o $$(BUILD)/fm-inject
 $(1)/obj/platform.o: $$(PLATFORM_SRCS) src/platform/platform.h $$(HEADERS) Makefile
 	@mkdir -p $$(@D)
 	$$(CC) $$(WARN) $$(CFLAGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(2) $$(INC) -c src/platform/platform.c -o $$@
-$(1)/libfipsmod.a: $(1)/obj/module.o $(1)/obj/platform.o
+$(1)/libfipsmod.a: $(1)/obj/module.o $(1)/obj/platform.o $$(KEYS_O)
 	@rm -f $$@
 	$$(AR) rcs $$@ $$^
 endef
@@ -118,8 +121,12 @@ $(BUILD)/fm-inject: src/injector/fm_inject.c $(MODULE_SRCS) src/module/integrity
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -O2 -g -D_GNU_SOURCE $(INC) -o $@ src/injector/fm_inject.c
 
-$(LIB_SO): $(MODULE_O) $(PLATFORM_O) src/fipsmod.map
-	$(CC) -shared -o $@ $(MODULE_O) $(PLATFORM_O) -Wl,-soname,libfipsmod.so.$(SOVER) \
+$(BUILD)/obj/keys/%.o: src/keys/%.c src/keys/der.h $(HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(INC) -c $< -o $@
+
+$(LIB_SO): $(MODULE_O) $(PLATFORM_O) $(KEYS_O) src/fipsmod.map
+	$(CC) -shared -o $@ $(MODULE_O) $(PLATFORM_O) $(KEYS_O) -Wl,-soname,libfipsmod.so.$(SOVER) \
 	    -Wl,--version-script=src/fipsmod.map -Wl,-Bsymbolic -Wl,-z,noexecstack -Wl,-z,now
 	ln -sf libfipsmod.so.$(SOVER) $(BUILD)/libfipsmod.so
 
@@ -168,8 +175,24 @@ $(BUILD)/tests/test_threads: tests/test_threads.c $(TEST_UTIL) $(wildcard tests/
 	$(CC) $(WARN) $(CFLAGS) -Wno-deprecated-declarations -D_GNU_SOURCE $(INC) -Itests/util \
 	    -o $@ $< $(TEST_UTIL) $(BUILD)/helgrind/libfipsmod.a $(TEST_LIBS)
 
-test: all check-exports install-test $(TEST_BINS) | deps-test
+test: all check-exports install-test $(TEST_BINS) unit | deps-test
 	@sh tests/run-tests.sh $(TEST_BINS)
+
+# White-box tests of internal layers (tests/unit/*_test.c): each program
+# includes the module's source to reach its static functions, is linked
+# with the glue and platform objects and OpenSSL as the oracle, prints its
+# own PASS/FAIL line and exits non-zero on failure. The *_ctgrind.c ones
+# run under valgrind in `make ctgrind`.
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/*_test.c))
+UNIT_CTGRIND := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/*_ctgrind.c))
+.PHONY: unit
+$(BUILD)/unit/%: tests/unit/%.c $(MODULE_SRCS) $(HEADERS) $(BUILD)/obj/module_glue.o \
+                 $(BUILD)/obj/platform.o | deps-test
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -O2 -g -gdwarf-4 -D_GNU_SOURCE $(INC) -o $@ $< $(BUILD)/obj/module_glue.o \
+	    $(BUILD)/obj/platform.o $$(pkg-config --libs libcrypto) -lpthread
+unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do echo "=== $$(basename $$t)"; $$t --no-bench | tail -n 3 || exit 1; done
 
 # Install into a scratch prefix and build a program against it with pkg-config.
 install-test: all
@@ -208,7 +231,7 @@ bench: $(BUILD)/bench
 	$(BUILD)/bench $(FILTER)
 
 # Test-only targets kept beside their code.
-include tests/break/break.mk tests/ctgrind/ctgrind.mk
+include tests/break/break.mk tests/ctgrind/ctgrind.mk tests/fuzz/fuzz.mk
 
 # ---- install ---------------------------------------------------------------
 install: all

@@ -104,8 +104,11 @@ static void test_error_names(void **state)
         { FM_ERR_NOT_APPROVED, "FM_ERR_NOT_APPROVED" },
         { FM_ERR_ENTROPY, "FM_ERR_ENTROPY" },
         { FM_ERR_RESEED, "FM_ERR_RESEED" },
+        { FM_ERR_DECODE, "FM_ERR_DECODE" },
+        { FM_ERR_KEY, "FM_ERR_KEY" },
+        { FM_ERR_DECRYPT, "FM_ERR_DECRYPT" },
     };
-    static const int unknown[] = { 1, 2, -13, -14, 100, -100, INT_MAX, INT_MIN };
+    static const int unknown[] = { 1, 2, -16, -17, 100, -100, INT_MAX, INT_MIN };
     const char *name;
     size_t i;
 

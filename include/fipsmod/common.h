@@ -37,6 +37,9 @@ extern "C" {
 #define FM_ERR_NOT_APPROVED -10 /* strict mode: the service is not approved */
 #define FM_ERR_ENTROPY    -11 /* the entropy source failed or a health test tripped */
 #define FM_ERR_RESEED     -12 /* a DRBG reached its reseed interval: reseed it first */
+#define FM_ERR_DECODE     -13 /* malformed encoding: DER, PEM or a point encoding */
+#define FM_ERR_KEY        -14 /* an invalid key: out of range, inconsistent, not on the curve */
+#define FM_ERR_DECRYPT    -15 /* decryption failed (one code for every cause: RFC 8017 7.1.2) */
 
 /*
  * Initialise the module: detect CPU features, choose implementations and

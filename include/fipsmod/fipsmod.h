@@ -10,5 +10,7 @@
 #include "hmac.h"
 #include "aes.h"
 #include "drbg.h"
+#include "rsa.h"
+#include "keys.h"
 
 #endif

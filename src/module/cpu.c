@@ -168,6 +168,8 @@ int fm_impl_name(int family, const char **name)
     case FM_FAMILY_SHA256: *name = impl_name(sha256_impl_now()); return FM_OK;
     case FM_FAMILY_SHA512: *name = impl_name(sha512_impl_now()); return FM_OK;
     case FM_FAMILY_AES:    *name = impl_name(aes_impl_now()); return FM_OK;
+    case FM_FAMILY_RSA:    *name = bn_impl_now() == BN_IMPL_PORTABLE ? "portable" : "mulx";
+                           return FM_OK;
     default: *name = "unknown"; return FM_ERR_ARG;
     }
 }

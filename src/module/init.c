@@ -33,6 +33,9 @@ int fm_error_name(int err, const char **name)
     case FM_ERR_NOT_APPROVED: *name = "FM_ERR_NOT_APPROVED"; return FM_OK;
     case FM_ERR_ENTROPY:     *name = "FM_ERR_ENTROPY"; return FM_OK;
     case FM_ERR_RESEED:      *name = "FM_ERR_RESEED"; return FM_OK;
+    case FM_ERR_DECODE:      *name = "FM_ERR_DECODE"; return FM_OK;
+    case FM_ERR_KEY:         *name = "FM_ERR_KEY"; return FM_OK;
+    case FM_ERR_DECRYPT:     *name = "FM_ERR_DECRYPT"; return FM_OK;
     default:                 *name = "FM_ERR_UNKNOWN"; return FM_ERR_ARG;
     }
 }

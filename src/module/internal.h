@@ -102,7 +102,19 @@ static int module_strict(void);
  */
 #define MODULE_REASON_ENTROPY_HEALTH 100 /* "entropy health test failed" */
 #define MODULE_REASON_ENTROPY_SOURCE 101 /* the OS noise source returned nothing */
+#define MODULE_REASON_RSA_PCT        102 /* a generated RSA key failed its pairwise test */
 static void module_enter_error_reason(int err, int reason);
+
+/* The big-integer implementation new RSA keys get now (src/rsa/bn.c). */
+#define BN_IMPL_PORTABLE 0
+#define BN_IMPL_MULX     1 /* BMI2 MULX + ADX ADCX/ADOX, x86-64 only */
+static int bn_impl_now(void);
+
+/* Defined in state.c: run the self-tests deferred to first use (RSA's)
+ * unless they have passed; FM_OK, or FM_ERR_STATE when the module is (or
+ * has just gone) out of OPERATIONAL. Called by those algorithms' services
+ * after service_enter(). */
+static int module_cast_ensure(void);
 
 /* The module's RBG (src/drbg/random.c): len bytes from the DRBG behind
  * fm_random_bytes; FM_OK, FM_ERR_ENTROPY or FM_ERR_STATE (out zeroed). */

@@ -42,5 +42,11 @@
 #include "../drbg/ctr_drbg.c"
 #include "../drbg/random.c"
 
+#include "../rsa/bn.c"
+#include "../rsa/bn_mulx.c"
+#include "../rsa/rsa_pad.c"
+#include "../rsa/rsa.c"
+#include "../rsa/rsa_keygen.c"
+
 #include "selftest.c"
 #include "state.c"

@@ -42,6 +42,8 @@ static const char *module_reason_text(int reason)
 {
     switch (reason) {
     case MODULE_REASON_ENTROPY_HEALTH: return "entropy health test failed";
+    case MODULE_REASON_RSA_PCT:        return "RSA pairwise consistency test failed on a "
+                                              "generated key";
     case MODULE_REASON_ENTROPY_SOURCE: return "entropy source failed: the OS noise source "
                                               "returned no data";
     default:                           return selftest_reason_text(reason);
@@ -111,26 +113,68 @@ static int selftest_run_entropy_startup(void)
     return FM_OK;
 }
 
-/* Run the self-tests in order; the first failure stops the run. Holds the
- * lock. Returns FM_OK or the failing test's error. */
-static int selftest_run_all(void)
+/* Run self-test i with its bookkeeping; a failure latches ERROR. Holds
+ * the lock. */
+static int selftest_run_one(int i)
+{
+    struct module_vars *v = fm_glue_vars();
+    uint64_t t0 = fm_glue_now_us();
+    int reason;
+    int rc = selftest_run(i, &reason);
+
+    v->test_us[i] = fm_glue_now_us() - t0;
+    v->test_result[i] = rc == FM_OK ? FM_SELFTEST_PASS : FM_SELFTEST_FAIL;
+    if (rc != FM_OK) {
+        v->failed_reason = reason;
+        module_enter_error(rc, i);
+    }
+    return rc;
+}
+
+/* Run the self-tests in order; the first failure stops the run. At power
+ * up the deferred ones are only marked FM_SELFTEST_DEFERRED (they run
+ * before the first use of their algorithm, module_cast_ensure); on demand
+ * (fm_selftest) every test runs. Holds the lock. Returns FM_OK or the
+ * failing test's error. */
+static int selftest_run_all(int power_up)
 {
     struct module_vars *v = fm_glue_vars();
 
     for (int i = 0; i < SELFTEST_COUNT; i++) {
-        uint64_t t0 = fm_glue_now_us();
-        int reason;
-        int rc = selftest_run(i, &reason);
+        int rc;
 
-        v->test_us[i] = fm_glue_now_us() - t0;
-        v->test_result[i] = rc == FM_OK ? FM_SELFTEST_PASS : FM_SELFTEST_FAIL;
-        if (rc != FM_OK) {
-            v->failed_reason = reason;
-            module_enter_error(rc, i);
-            return rc;
+        if (power_up && selftest_deferred(i)) {
+            v->test_us[i] = 0;
+            v->test_result[i] = FM_SELFTEST_DEFERRED;
+            continue;
         }
+        rc = selftest_run_one(i);
+        if (rc != FM_OK)
+            return rc;
     }
+    if (!power_up)
+        __atomic_store_n(&v->deferred_done, 1, __ATOMIC_RELEASE);
     return selftest_run_entropy_startup();
+}
+
+/* see internal.h */
+static int module_cast_ensure(void)
+{
+    struct module_vars *v = fm_glue_vars();
+    int rc = FM_OK;
+
+    if (__atomic_load_n(&v->deferred_done, __ATOMIC_ACQUIRE))
+        return FM_OK;
+    module_lock();
+    if (!__atomic_load_n(&v->deferred_done, __ATOMIC_ACQUIRE)) {
+        for (int i = 0; i < SELFTEST_COUNT && rc == FM_OK; i++)
+            if (selftest_deferred(i))
+                rc = selftest_run_one(i);
+        if (rc == FM_OK)
+            __atomic_store_n(&v->deferred_done, 1, __ATOMIC_RELEASE);
+    }
+    module_unlock();
+    return module_state_now() == FM_STATE_OPERATIONAL ? FM_OK : FM_ERR_STATE;
 }
 
 /* Power-up: SELF_TEST, the tests, then OPERATIONAL or ERROR. Module lock
@@ -143,7 +187,7 @@ static void module_power_up_locked(void)
     __atomic_store_n(&v->state, FM_STATE_SELF_TEST, __ATOMIC_RELEASE);
     v->failed_test = -1;
     cpu_init_once();
-    int rc = selftest_run_all();
+    int rc = selftest_run_all(1);
     v->power_up_us = fm_glue_now_us() - t0;
     if (rc == FM_OK)
         __atomic_store_n(&v->state, FM_STATE_OPERATIONAL, __ATOMIC_RELEASE);
@@ -211,7 +255,7 @@ int fm_selftest(void)
     /* The state stays OPERATIONAL while the tests run, so other threads'
      * services are not interrupted; a failure latches ERROR. */
     module_lock();
-    rc = selftest_run_all();
+    rc = selftest_run_all(0);
     module_unlock();
     return rc;
 }

@@ -90,6 +90,7 @@ static const char *family_key(int family)
     case FM_FAMILY_SHA256: return "sha256";
     case FM_FAMILY_SHA512: return "sha512";
     case FM_FAMILY_AES:    return "aes";
+    case FM_FAMILY_RSA:    return "rsa";
     default: return NULL;
     }
 }

@@ -30,7 +30,11 @@
  *      alone reports FM_SELFTEST_FAIL; then walks every exported function.
  *      A self-test that is deferred (FM_SELFTEST_DEFERRED after power-up) is
  *      triggered by fm_selftest(), which runs deferred tests.
- *   4. Names that match no self-test break nothing: "no-such-test", the empty
+ *   4. The conditional test "rsa-pct" (RSA key generation's pairwise
+ *      consistency test): power-up passes, fm_rsa_generate_key fails with
+ *      FM_ERR_SELFTEST and a zeroed key, the module is in ERROR (no failed
+ *      self-test named, the reason given) and the walk is refused.
+ *   5. Names that match no self-test break nothing: "no-such-test", the empty
  *      string, and each real name shortened by one character and lengthened
  *      by one (a prefix match would be a bug). Each child powers up normally
  *      and the whole walk succeeds in it.
@@ -63,14 +67,21 @@
  *     fm_drbg_instantiate_with (its context is the output),
  *     fm_drbg_reseed_with, fm_drbg_generate, fm_drbg_generate_pr_with, and
  *     fm_drbg_instantiate, fm_drbg_reseed, fm_drbg_generate_pr (source-fed)
- *     (output and context), fm_random_bytes (output),
+ *     (output and context), fm_random_bytes (output), fm_rsa_key_import,
+ *     fm_rsa_generate_key and fm_rsa_key_public (the key is the output), fm_rsa_key_export
+ *     (buffer), fm_rsa_sign, fm_rsa_oaep_decrypt and
+ *     fm_rsa_decrypt_primitive (output, *outlen, and the key, which they
+ *     take as writable), fm_rsa_verify, fm_rsa_oaep_encrypt (output),
  *     fm_selftest (must not leave ERROR; only a new process clears it).
  *   still working in ERROR, with the same answers as when operational:
  *     fm_init (returns the power-up error again), fm_module_status_get,
  *     fm_module_state, fm_selftest_count, fm_selftest_get,
  *     fm_service_approved, fm_error_name, fm_version, fm_wipe,
  *     fm_hash_wipe, fm_hmac_wipe, fm_aes_cmac_wipe, fm_aes_gcm_wipe,
- *     fm_aes_gcm_ctx_wipe, fm_drbg_uninstantiate, and, by decision: fm_cpu_features, fm_impl_name, fm_cpu_set_features,
+ *     fm_aes_gcm_ctx_wipe, fm_drbg_uninstantiate, fm_rsa_key_wipe,
+ *     fm_rsa_key_info; the key formats, which are outside the module
+ *     (fm_rsa_der_parse, fm_rsa_der_encode, fm_pem_decode, fm_pem_encode);
+ *     and, by decision: fm_cpu_features, fm_impl_name, fm_cpu_set_features,
  *     fm_hash_digest_len, fm_hash_block_len. security-policy.md section 4
  *     lists them as "show status" and "select implementations", not as
  *     cryptographic services, and its "Error state" paragraph keeps them
@@ -133,11 +144,46 @@ typedef struct {
     uint8_t gcm_ct[48];                 /* GCM seal of aes_pt under gcm_iv: ct || tag */
     fm_aes_gcm_ctx gcm_enc, gcm_dec;    /* started under gcm_iv, nothing fed */
     fm_drbg_ctx drbg;                   /* AES-256 df from aes_key (entropy), aes_pt (nonce) */
+    fm_rsa_key rsa;                     /* rsa_pem imported */
+    uint8_t rsa_sig[256];               /* PKCS#1 v1.5 SHA-256 signature of H("abc") */
+    uint8_t rsa_ct[256];                /* RSA-OAEP SHA-256 of "abc" */
     size_t ntests;
     char names[MAX_TESTS][MAX_NAME];    /* self-test names, in fm_selftest_get order */
 } handoff;
 
 #define HANDOFF_MAGIC 0x464d425245414b31ull /* "FMBREAK1" */
+
+/* A 2048-bit test key, made with `openssl genpkey -algorithm RSA -pkeyopt
+ * rsa_keygen_bits:2048 | openssl rsa -traditional` (OpenSSL 3.0); it
+ * protects nothing. */
+static const char rsa_pem[] =
+    "-----BEGIN RSA PRIVATE KEY-----\n"
+    "MIIEowIBAAKCAQEAr2cgoa9cojP22406DsKtNQ5I597FpaBgsomMlpOYneDIgrYN\n"
+    "pmjIq/X2p8Fs16mMi65W/tcxrTlocpYei4gv6K4G762Gdxe/xw16OhSlA4w1fds9\n"
+    "zP3b9lTW2SPBi/ze/oKCqQOoux9avfOPliJy98iJQW9l6Lw+WF5tXEOBXnX7/ha1\n"
+    "pyGvk2o1S6DEmXhTUcc1vT46EzRop/ZnUoq0Q4GJMUy30+H4n45JvFbScitT2Krb\n"
+    "K7TAuQinrIcPtlvnAJsRKOTIcC6nI+cfZPiCKla3R/BNkL6UuYQdtBmyI5GZSbLh\n"
+    "IYa4+XRs+bGBTmpzZauA1PVCJov20xdc9jU6IwIDAQABAoIBAAnmiEqYDpWy2S9x\n"
+    "vHuYzkejk5OC8r6mjs64QapxXYWL0PjDARvWtLAzWF85S8UTwBsiSOBmXsEOvHzu\n"
+    "fErj8dBWzycE/gU63r63Km8DO0039maXbKWYrqtfOCe8tomjfFkuHkuFj8CZxHin\n"
+    "hszl2BdxLYFdoe/BFsPMkKx+IvWlG0nRhhTqUsADZCUWVCJGDDSxkbAtGylPC2/K\n"
+    "CR/1iTsC0Pa1lobIw8TJQVU2fvOLdoT4qkYZRQd4IIAJgXXpyIGSEVmIIxSLKDgf\n"
+    "SQCkzpP5wjRCcCBgGXeMOuauPJf20/Wt5l9bk05pH3pAc92KEa/NQLCBI8/VyPHs\n"
+    "9+PnRgECgYEA3Gs9lIeIyMOWY3SIw6zo5fq3rXPr6USHSQJTF5bEph5UxI5RsCym\n"
+    "5DL41yPuZLuHhr2MwRGFgi87TWpvVipJcqbXTS6c9cWoIwNHRcCAr94rGX9bLkej\n"
+    "/68SnGQukePxAmo0LXjPQD9aOeFfC7bNK11uwRQ9SiPEODEo8/ccdjcCgYEAy7eb\n"
+    "yzJkjRKAtVmw1SU2SWK68D+pOf8h8apaR4MsndSeNZU9b4tgcH8rnMcJIw2dWNAZ\n"
+    "8lOEZeflKTHmA/7kgGjBkgMlgrrQQzxze07qz0D2tEmXCICsSBw1UmJUwQmTzkGx\n"
+    "BgIMi/d4dqBMnEOa5iGObmnIR3HzNMxDNjks5XUCgYBlPOhS0RGVTKhFU+ABJ+js\n"
+    "wIQeqdCgGnacpPGvMvNtbR74DHoeldOtmm/KuNkk8TElROhiQP72NWVigFFU3SVR\n"
+    "AKqA67jx9W/tbPMOaYVxwXRASMuDbSo5JJtCs4zkOzKWLlt6yzM9yhtR3F7ATZzc\n"
+    "nxRgoEAqTlUwjfvGWih7bwKBgEHxNy75Ku83VA5f8AuutfnfSZ/HG6I4YeZ2PC71\n"
+    "2RVl46h4nKBkv1zq7VUcYGrGV26OPjfgrPTHsbg5/LjCY3jlb/MxrYy5p/x7ru31\n"
+    "R7C62KDXSVppPFtDNkdqqQCrdvrG7OSC+Ui9XHMZxHK4t4VSy2YWO8xUqGMo04DT\n"
+    "1SKZAoGBAI//n3Nc35V8gO3LFzt/JT98UA1UqP/xHMP9xxZmS4IUwN7fdRpzm3GH\n"
+    "eTK6kFUGaskvN0katF2OkuuxL1Y97SLlbaF181TGv7gowKX7LrMh8zbKKGWIR380\n"
+    "A6yoJr4YS7DAlm0fUTCBaxazDwukHJDrkYqdsmxWQ53j7dSLG/Cv\n"
+    "-----END RSA PRIVATE KEY-----\n";
 
 static handoff ho;
 
@@ -1267,6 +1313,191 @@ static void walk_aes_kwp_unwrap_inv(void)
     walk_aes_kw("fm_aes_kwp_unwrap_inv", 1, 0, 1);
 }
 
+/*
+ * RSA. The key is imported from rsa_pem through the key-format functions
+ * (outside the module: they work in ERROR too); the parent's imported key,
+ * signature and ciphertext are handed over. Services that take the key as
+ * writable zero it when refused.
+ */
+static void rsa_components(fm_rsa_components *c, uint8_t *der, size_t cap)
+{
+    size_t len;
+    char label[FM_PEM_LABEL_MAX];
+
+    if (fm_pem_decode(der, cap, &len, label, sizeof label, rsa_pem, sizeof rsa_pem - 1) !=
+            FM_OK ||
+        fm_rsa_der_parse(c, NULL, der, len) != FM_OK)
+        bad("cannot decode the test RSA key");
+}
+
+static void walk_rsa_key_import(void)
+{
+    uint8_t der[2048];
+    fm_rsa_components c;
+    static struct {
+        fm_rsa_key k;
+        uint8_t guard;
+    } b;
+
+    rsa_components(&c, der, sizeof der);
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_rsa_key_import", fm_rsa_key_import(&b.k, &c), &b.k, sizeof b.k);
+    fm_rsa_key_wipe(&b.k);
+}
+
+static void walk_rsa_generate_key(void)
+{
+    static struct {
+        fm_rsa_key k;
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_rsa_generate_key", fm_rsa_generate_key(&b.k, 2048, 0), &b.k,
+                   sizeof b.k);
+    fm_rsa_key_wipe(&b.k);
+}
+
+static void walk_rsa_key_export(void)
+{
+    struct {
+        uint8_t buf[FM_RSA_EXPORT_LEN(2048)];
+        uint8_t guard;
+    } b;
+    fm_rsa_components c;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_rsa_key_export", fm_rsa_key_export(&ho.rsa, 1, b.buf, sizeof b.buf, &c),
+                   b.buf, sizeof b.buf);
+}
+
+static void walk_rsa_key_public(void)
+{
+    static struct {
+        fm_rsa_key k;
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_rsa_key_public", fm_rsa_key_public(&b.k, &ho.rsa), &b.k, sizeof b.k);
+}
+
+static void walk_rsa_sign(void)
+{
+    static fm_rsa_key k;
+    uint8_t sig[257];
+
+    k = ho.rsa;
+    memset(sig, 0xAA, sizeof sig);
+    service_result("fm_rsa_sign",
+                   fm_rsa_sign(&k, FM_RSA_PKCS1, FM_SHA256, ho.digest[1], 32, 0, sig, 256), sig,
+                   256);
+    context_wiped("fm_rsa_sign", &k, sizeof k);
+    fm_rsa_key_wipe(&k);
+}
+
+static void walk_rsa_verify(void)
+{
+    service_result("fm_rsa_verify",
+                   fm_rsa_verify(&ho.rsa, FM_RSA_PKCS1, FM_SHA256, ho.digest[1], 32, 0,
+                                 ho.rsa_sig, 256), NULL, 0);
+}
+
+static void walk_rsa_oaep_encrypt(void)
+{
+    uint8_t ct[257];
+
+    memset(ct, 0xAA, sizeof ct);
+    service_result("fm_rsa_oaep_encrypt",
+                   fm_rsa_oaep_encrypt(&ho.rsa, FM_SHA256, NULL, 0, (const uint8_t *)"abc", 3, ct,
+                                       256), ct, 256);
+}
+
+static void walk_rsa_oaep_decrypt(void)
+{
+    static fm_rsa_key k;
+    uint8_t pt[65];
+    size_t len = 99;
+
+    k = ho.rsa;
+    memset(pt, 0xAA, sizeof pt);
+    service_result("fm_rsa_oaep_decrypt",
+                   fm_rsa_oaep_decrypt(&k, FM_SHA256, NULL, 0, ho.rsa_ct, 256, pt, 64, &len), pt,
+                   64);
+    if (want.error == 0 && (len != 3 || memcmp(pt, "abc", 3) != 0))
+        bad("fm_rsa_oaep_decrypt did not give back \"abc\"");
+    if (want.error != 0 && len != 0)
+        bad("fm_rsa_oaep_decrypt: refused, but *outlen is %zu", len);
+    context_wiped("fm_rsa_oaep_decrypt", &k, sizeof k);
+    fm_rsa_key_wipe(&k);
+}
+
+static void walk_rsa_decrypt_primitive(void)
+{
+    static fm_rsa_key k;
+    uint8_t out[257];
+
+    k = ho.rsa;
+    memset(out, 0xAA, sizeof out);
+    service_result("fm_rsa_decrypt_primitive",
+                   fm_rsa_decrypt_primitive(&k, ho.rsa_ct, 256, out, 256), out, 256);
+    context_wiped("fm_rsa_decrypt_primitive", &k, sizeof k);
+    fm_rsa_key_wipe(&k);
+}
+
+static void walk_rsa_key_info(void)
+{
+    size_t bits = 0;
+    int priv = -1;
+
+    if (fm_rsa_key_info(&ho.rsa, &bits, &priv) != FM_OK || bits != 2048 || priv != 1)
+        bad("fm_rsa_key_info: want 2048 bits, private");
+}
+
+static void walk_rsa_key_wipe(void)
+{
+    static fm_rsa_key k;
+
+    k = ho.rsa;
+    if (fm_rsa_key_wipe(&k) != FM_OK || first_nonzero(&k, sizeof k) != sizeof k)
+        bad("fm_rsa_key_wipe did not zero the key");
+}
+
+/* The key formats are outside the module and keep working. */
+static void walk_pem_decode(void)
+{
+    uint8_t der[2048];
+    fm_rsa_components c;
+
+    rsa_components(&c, der, sizeof der);
+}
+
+static void walk_rsa_der_parse(void)
+{
+    walk_pem_decode(); /* pem_decode + der_parse */
+}
+
+static void walk_rsa_der_encode(void)
+{
+    uint8_t der[2048], out[2048];
+    fm_rsa_components c;
+    size_t len;
+
+    rsa_components(&c, der, sizeof der);
+    if (fm_rsa_der_encode(out, sizeof out, &len, FM_KEY_FORM_SPKI, &c) != FM_OK)
+        bad("fm_rsa_der_encode failed");
+}
+
+static void walk_pem_encode(void)
+{
+    char out[128];
+    size_t len;
+
+    if (fm_pem_encode(out, sizeof out, &len, FM_PEM_LABEL_PUBLIC_KEY, (const uint8_t *)"abc",
+                      3) != FM_OK)
+        bad("fm_pem_encode failed");
+}
+
 static const struct {
     const char *name;
     int in_error;
@@ -1319,6 +1550,15 @@ static const struct {
     { "fm_drbg_reseed", REFUSED, walk_drbg_reseed },
     { "fm_drbg_generate_pr", REFUSED, walk_drbg_generate_pr },
     { "fm_random_bytes", REFUSED, walk_random_bytes },
+    { "fm_rsa_key_import", REFUSED, walk_rsa_key_import },
+    { "fm_rsa_key_export", REFUSED, walk_rsa_key_export },
+    { "fm_rsa_generate_key", REFUSED, walk_rsa_generate_key },
+    { "fm_rsa_key_public", REFUSED, walk_rsa_key_public },
+    { "fm_rsa_sign", REFUSED, walk_rsa_sign },
+    { "fm_rsa_verify", REFUSED, walk_rsa_verify },
+    { "fm_rsa_oaep_encrypt", REFUSED, walk_rsa_oaep_encrypt },
+    { "fm_rsa_oaep_decrypt", REFUSED, walk_rsa_oaep_decrypt },
+    { "fm_rsa_decrypt_primitive", REFUSED, walk_rsa_decrypt_primitive },
     { "fm_selftest", REFUSED, walk_selftest },
     /* status, zeroisation, implementation selection */
     { "fm_init", WORKS, walk_init },
@@ -1342,6 +1582,12 @@ static const struct {
     { "fm_impl_name", WORKS, walk_impl_name },
     { "fm_hash_digest_len", WORKS, walk_digest_len },
     { "fm_hash_block_len", WORKS, walk_block_len },
+    { "fm_rsa_key_info", WORKS, walk_rsa_key_info },
+    { "fm_rsa_key_wipe", WORKS, walk_rsa_key_wipe },
+    { "fm_rsa_der_parse", WORKS, walk_rsa_der_parse },
+    { "fm_rsa_der_encode", WORKS, walk_rsa_der_encode },
+    { "fm_pem_decode", WORKS, walk_pem_decode },
+    { "fm_pem_encode", WORKS, walk_pem_encode },
 };
 #define WALK_N (sizeof walk_table / sizeof walk_table[0])
 
@@ -1666,6 +1912,39 @@ static int child_broken(const char *name)
     return nbad != 0;
 }
 
+/*
+ * `--child-pct NAME`: FIPSMOD_BREAK=NAME breaks a conditional test (the
+ * pairwise consistency test of RSA key generation, "rsa-pct"): power-up
+ * passes; the generation that runs it must fail with FM_ERR_SELFTEST, its
+ * key zeroed, and leave the module in ERROR, where every service refuses.
+ */
+static int child_pct(const char *name)
+{
+    static struct {
+        fm_rsa_key k;
+        uint8_t guard;
+    } b;
+    int rc = fm_init(0);
+
+    if (rc != FM_OK) {
+        bad("fm_init(0) returned %s with only the conditional test \"%s\" broken",
+            err_name(rc), name);
+        return 1;
+    }
+    memset(&b, 0xAA, sizeof b);
+    rc = fm_rsa_generate_key(&b.k, 2048, 0);
+    if (rc != FM_ERR_SELFTEST)
+        bad("fm_rsa_generate_key returned %s with \"%s\" broken, want FM_ERR_SELFTEST",
+            err_name(rc), name);
+    if (first_nonzero(&b.k, sizeof b.k) != sizeof b.k || b.guard != 0xAA)
+        bad("the key of the failed generation is not zeroed");
+    want.error = FM_ERR_SELFTEST;
+    want.failed_test = NULL; /* a conditional test is not a self-test of the list */
+    check_state("after the failed pairwise consistency test");
+    walk_all();
+    return nbad != 0;
+}
+
 /* `--child-nobreak VALUE`: FIPSMOD_BREAK=VALUE names no test; all must work. */
 static int child_nobreak(const char *value)
 {
@@ -1939,6 +2218,18 @@ static int parent(void)
     if (fm_drbg_instantiate_with(&ho.drbg, FM_DRBG_AES256, 0, aes_key, 32, aes_pt, 16, NULL,
                                  0) != FM_OK)
         bad("cannot prepare the DRBG context");
+    {
+        uint8_t der[2048];
+        fm_rsa_components c;
+
+        rsa_components(&c, der, sizeof der);
+        if (fm_rsa_key_import(&ho.rsa, &c) != FM_OK ||
+            fm_rsa_sign(&ho.rsa, FM_RSA_PKCS1, FM_SHA256, ho.digest[1], 32, 0, ho.rsa_sig, 256) !=
+                FM_OK ||
+            fm_rsa_oaep_encrypt(&ho.rsa, FM_SHA256, NULL, 0, (const uint8_t *)"abc", 3, ho.rsa_ct,
+                                256) != FM_OK)
+            bad("cannot prepare the RSA key, signature and ciphertext");
+    }
     if (memcmp(ho.kw_ct, ho.kw_inv_ct, sizeof ho.kw_ct) == 0 ||
         memcmp(ho.kwp_ct, ho.kwp_inv_ct, sizeof ho.kwp_ct) == 0)
         bad("the forward and inverse-cipher wraps of the same key are equal");
@@ -1979,6 +2270,14 @@ static int parent(void)
         report(what, "error state, services refused", why, out);
     }
 
+    /* The conditional test. */
+    {
+        const char *why = run_child("--child-pct", "rsa-pct", out, sizeof out);
+
+        report("BREAK rsa-pct (conditional)", "key generation fails, error state, services refused",
+               why, out);
+    }
+
     /* Values that name no self-test break nothing. */
     for (i = 0; i < 2 + 2 * ho.ntests; i++) {
         const char *v, *why;
@@ -2016,6 +2315,8 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--child") == 0)
         return read_handoff() != 0 ? 1 : child_broken(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "--child-pct") == 0)
+        return read_handoff() != 0 ? 1 : child_pct(argv[2]);
     if (argc == 3 && strcmp(argv[1], "--child-nobreak") == 0)
         return read_handoff() != 0 ? 1 : child_nobreak(argv[2]);
     if (argc != 1) {

@@ -159,6 +159,7 @@ static const struct {
     { FM_FAMILY_AES, "aesni", FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL, "AES-NI and PCLMULQDQ" },
     { FM_FAMILY_AES, "vaes", FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL | FM_CPU_AVX2 | FM_CPU_VAES |
                              FM_CPU_VPCLMUL, "VAES and VPCLMULQDQ" },
+    { FM_FAMILY_RSA, "mulx", FM_CPU_BMI2 | FM_CPU_ADX, "BMI2 and ADX" },
 };
 
 static const char *family_name(int family)
@@ -167,6 +168,7 @@ static const char *family_name(int family)
     case FM_FAMILY_SHA256: return "SHA-224/256";
     case FM_FAMILY_SHA512: return "SHA-384/512";
     case FM_FAMILY_AES:    return "AES";
+    case FM_FAMILY_RSA:    return "RSA";
     default:               return "unknown family";
     }
 }
