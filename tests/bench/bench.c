@@ -667,6 +667,47 @@ static int selected(const struct bench_case *c, const char *filter)
     return filter == NULL || strstr(c->name, filter) != NULL;
 }
 
+/*
+ * Key generation: too slow and too variable (the time to find a prime is
+ * random) for rates over fixed windows. Each side generates KEYGEN_RUNS
+ * keys, alternating, and the line reports 1 / median time of each side,
+ * and the ratio of those (ops/s).
+ */
+#define KEYGEN_RUNS 20
+
+static void run_keygen(const char *name, unsigned bits, int runs)
+{
+    double fm[KEYGEN_RUNS], os[KEYGEN_RUNS];
+    static fm_rsa_key key;
+
+    for (int r = 0; r < runs; r++) {
+        double t0 = now();
+        if (fm_rsa_generate_key(&key, bits, 0) != FM_OK)
+            die("fm_rsa_generate_key failed");
+        double t1 = now();
+        EVP_PKEY *pk = EVP_RSA_gen(bits);
+        double t2 = now();
+        if (pk == NULL)
+            die("EVP_RSA_gen failed");
+        EVP_PKEY_free(pk);
+        fm[r] = t1 - t0;
+        os[r] = t2 - t1;
+    }
+    fm_rsa_key_wipe(&key);
+    double mf = median(fm, (size_t)runs), mo = median(os, (size_t)runs);
+    printf("BENCH %s - fipsmod=%.1f openssl=%.1f ratio=%.2f ops/s (median of %d)\n", name,
+           1.0 / mf, 1.0 / mo, mo / mf, runs);
+    fflush(stdout);
+}
+
+static const struct {
+    const char *name;
+    unsigned bits;
+} KEYGEN_CASES[] = {
+    { "RSA-2048-keygen", 2048 },
+    { "RSA-3072-keygen", 3072 },
+};
+
 int main(int argc, char **argv)
 {
     const char *filter = NULL;
@@ -682,6 +723,8 @@ int main(int argc, char **argv)
     size_t matches = 0;
     for (size_t i = 0; i < NCASES; i++)
         matches += selected(&CASES[i], filter);
+    for (size_t i = 0; i < sizeof KEYGEN_CASES / sizeof KEYGEN_CASES[0]; i++)
+        matches += filter == NULL || strstr(KEYGEN_CASES[i].name, filter) != NULL;
     if (matches == 0) {
         fprintf(stderr, "bench: no case name contains \"%s\"\n", filter);
         return 1;
@@ -716,5 +759,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NCASES; i++)
         if (selected(&CASES[i], filter))
             run_case(&CASES[i], &tm);
+    for (size_t i = 0; i < sizeof KEYGEN_CASES / sizeof KEYGEN_CASES[0]; i++)
+        if (filter == NULL || strstr(KEYGEN_CASES[i].name, filter) != NULL)
+            run_keygen(KEYGEN_CASES[i].name, KEYGEN_CASES[i].bits,
+                       tm.rounds < 9 ? 3 : KEYGEN_RUNS);
     return 0;
 }
