@@ -21,9 +21,11 @@
  * A.1.2 version 0).
  *
  * Sizes. Public operations (verify, encrypt): moduli of 1024 to 8192 bits.
- * Private operations (sign, decrypt, RSADP): 1024 to 8192 bits, with the
- * two primes of at least a quarter of the modulus' limbs each (balanced
- * keys, as OpenSSL generates them). Public exponents: odd, 3 <= e < 2^256.
+ * Private operations (sign, decrypt, RSADP): 1024 to 8192 bits, with each
+ * prime at least a quarter of the modulus' length (in 64-bit limbs) and
+ * at most 4096 bits (every key OpenSSL generates qualifies; a key outside
+ * this is refused with FM_ERR_UNSUPPORTED). Public exponents: odd,
+ * 3 <= e < 2^256.
  *
  * Approved (fm_service_approved reports 1 after success; strict mode
  * refuses the rest with FM_ERR_NOT_APPROVED): key generation; signing

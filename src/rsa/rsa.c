@@ -117,6 +117,34 @@ static int rsa_load(uint64_t *r, size_t n, const uint8_t *in, size_t len)
     return rc == FM_OK ? FM_OK : FM_ERR_KEY;
 }
 
+/*
+ * r = a mod m for a of any length alen (public) and the modulus of c (n
+ * limbs): Horner over n-limb chunks from the top, r = (r R + chunk) mod m,
+ * each step one bn_mod_reduce of 2n limbs. For the CRT reductions of keys
+ * whose primes are not of equal size (bn_mod_reduce alone takes up to 2n
+ * limbs). Constant time.
+ */
+static void rsa_reduce(uint64_t *r, const uint64_t *a, size_t alen, const bn_mont_ctx *c)
+{
+    uint64_t t[2 * RSA_HALF_LIMBS];
+    size_t n = c->n, chunks = (alen + n - 1) / n;
+
+    if (alen <= 2 * n) {
+        bn_mod_reduce(r, a, alen, c);
+        return;
+    }
+    bn_zero(r, n);
+    for (size_t i = chunks; i-- > 0;) {
+        size_t lo = i * n, len = alen - lo < n ? alen - lo : n;
+
+        bn_zero(t, n);
+        bn_copy(t, a + lo, len);
+        bn_copy(t + n, r, n);
+        bn_mod_reduce(r, t, 2 * n, c);
+    }
+    wipe(t, sizeof t);
+}
+
 /* ---- the blinding pair ----------------------------------------------------------- */
 
 /*
@@ -218,14 +246,13 @@ static int rsa_private(rsa_key_state *st, uint64_t *y, const uint64_t *x)
         return rc;
     }
     bn_mod_mul(w.xb, x, w.a, &st->mn);
-    /* m1 = (xb mod p)^dp mod p, m2 = (xb mod q)^dq mod q; nl <= 2 pl and
-     * nl <= 2 ql hold for every imported key (rsa_core_import). */
-    bn_mod_reduce(w.m1, w.xb, nl, &st->mp);
+    /* m1 = (xb mod p)^dp mod p, m2 = (xb mod q)^dq mod q. */
+    rsa_reduce(w.m1, w.xb, nl, &st->mp);
     bn_mod_exp_ct(w.m1, w.m1, st->dp, 64 * pl, &st->mp, w.exp);
-    bn_mod_reduce(w.m2, w.xb, nl, &st->mq);
+    rsa_reduce(w.m2, w.xb, nl, &st->mq);
     bn_mod_exp_ct(w.m2, w.m2, st->dq, 64 * ql, &st->mq, w.exp);
     /* h = qinv (m1 - m2 mod p) mod p */
-    bn_mod_reduce(w.h, w.m2, ql, &st->mp);
+    rsa_reduce(w.h, w.m2, ql, &st->mp);
     bn_mod_sub(w.h, w.m1, w.h, st->mp.m, pl);
     bn_mod_mul(w.h, w.h, st->qinv, &st->mp);
     /* y = m2 + q h < p q = n */
@@ -377,9 +404,9 @@ static int rsa_core_import(rsa_key_state *st, const fm_rsa_components *c)
     rc = FM_OK;
     if (dlen == 0 || plen == 0 || qlen == 0 || dplen == 0 || dqlen == 0 || qilen == 0)
         rc = FM_ERR_KEY;
-    else if (st->pl > RSA_HALF_LIMBS || st->ql > RSA_HALF_LIMBS || 2 * st->pl < st->nl ||
-             2 * st->ql < st->nl)
-        rc = FM_ERR_UNSUPPORTED; /* unbalanced primes */
+    else if (st->pl > RSA_HALF_LIMBS || st->ql > RSA_HALF_LIMBS || 4 * st->pl < st->nl ||
+             4 * st->ql < st->nl)
+        rc = FM_ERR_UNSUPPORTED; /* very unbalanced primes (see fipsmod/rsa.h) */
     else if (st->pl + st->ql < st->nl)
         rc = FM_ERR_KEY;         /* p q cannot reach n */
     if (rc == FM_OK)
@@ -411,7 +438,7 @@ static int rsa_core_import(rsa_key_state *st, const fm_rsa_components *c)
         ok &= bn_lt_mask(st->qinv, p, st->pl);
         ok &= rsa_check_crt(st, &st->mp, st->pl, st->dp, &w);
         ok &= rsa_check_crt(st, &st->mq, st->ql, st->dq, &w);
-        bn_mod_reduce(w.r, q, st->ql, &st->mp);
+        rsa_reduce(w.r, q, st->ql, &st->mp);
         bn_mod_mul(w.r, w.r, st->qinv, &st->mp);
         ok &= bn_eq_word_mask(w.r, st->pl, 1);
         FM_PUBLIC(&ok, sizeof ok);
