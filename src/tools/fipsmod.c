@@ -21,13 +21,19 @@ extern const struct tool_cmd tool_cmd_help;
 /* Alphabetical: the order `fipsmod help` lists them in. */
 static const struct tool_cmd *const commands[] = {
     &tool_cmd_acvp,
+    &tool_cmd_decrypt,
     &tool_cmd_dgst,
     &tool_cmd_enc,
+    &tool_cmd_encrypt,
+    &tool_cmd_genpkey,
     &tool_cmd_help,
     &tool_cmd_mac,
+    &tool_cmd_pkey,
     &tool_cmd_rand,
     &tool_cmd_selftest,
+    &tool_cmd_sign,
     &tool_cmd_status,
+    &tool_cmd_verify,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -61,7 +67,8 @@ static const char help_help[] =
     "Examples:\n"
     "  fipsmod help\n"
     "  fipsmod help acvp\n"
-    "  fipsmod help enc\n";
+    "  fipsmod help enc\n"
+    "  fipsmod help sign\n";
 
 static int help_run(int argc, char **argv)
 {

@@ -44,12 +44,18 @@ struct tool_cmd {
 };
 
 extern const struct tool_cmd tool_cmd_acvp;
+extern const struct tool_cmd tool_cmd_decrypt;
 extern const struct tool_cmd tool_cmd_dgst;
 extern const struct tool_cmd tool_cmd_enc;
+extern const struct tool_cmd tool_cmd_encrypt;
+extern const struct tool_cmd tool_cmd_genpkey;
 extern const struct tool_cmd tool_cmd_mac;
+extern const struct tool_cmd tool_cmd_pkey;
 extern const struct tool_cmd tool_cmd_rand;
 extern const struct tool_cmd tool_cmd_selftest;
+extern const struct tool_cmd tool_cmd_sign;
 extern const struct tool_cmd tool_cmd_status;
+extern const struct tool_cmd tool_cmd_verify;
 
 /* ---- messages (util.c) -------------------------------------------------- */
 
@@ -68,6 +74,24 @@ const char *tool_fm_error(int rc);
 
 /* True for -h and --help. */
 bool tool_is_help_option(const char *arg);
+
+/* ---- options (util.c) --------------------------------------------------- */
+
+/*
+ * For an option that takes a value (argv[*i] is the option): store
+ * argv[*i + 1] in *slot and advance *i. Returns 0, or TOOL_EXIT_USAGE
+ * (reported: the value is missing, or the option was given twice); `what`
+ * describes the value in the message ("a file name").
+ */
+int tool_option_value(const char *cmd, int argc, char **argv, int *i, const char **slot,
+                      const char *what);
+
+/*
+ * Report an option the command does not know and return TOOL_EXIT_USAGE.
+ * A digest the tool does not offer (-sha1, -md5, -sha3-256, ...) gets a
+ * message listing the six it does.
+ */
+int tool_unknown_option(const char *cmd, const char *arg);
 
 /* ---- hex (util.c) ------------------------------------------------------- */
 
@@ -96,6 +120,45 @@ struct tool_hash {
 
 /* The entry for a command-line option such as "-sha512-224", or NULL. */
 const struct tool_hash *tool_hash_by_option(const char *arg);
+
+/* ---- whole files (fileio.c) ---------------------------------------------- */
+
+/*
+ * Read the whole of `path` (NULL or "-": standard input) into a new buffer
+ * of cap + 1 bytes (free it with tool_free_wiped(buf, cap + 1)). More than
+ * cap bytes is an error. `what` names the contents in messages ("key
+ * file"). Returns TOOL_EXIT_OK, or TOOL_EXIT_FAIL (reported as
+ * "CMD: PATH: reason"; nothing allocated).
+ */
+int tool_read_file(const char *cmd, const char *path, size_t cap, const char *what,
+                   uint8_t **buf, size_t *len);
+
+/* fm_wipe p[0..n), then free it. NULL is fine. */
+void tool_free_wiped(void *p, size_t n);
+
+/*
+ * Write data[0..len) to `path` (NULL or "-": standard output). A regular
+ * file (or a new one) is written to a temporary file beside it and renamed
+ * over it, so it is never left half-written; signals that would end the
+ * process are held meanwhile so the temporary file is always removed. A
+ * device or FIFO is written in place. `secret` (private keys, decrypted
+ * data): the file gets mode 0600, whether new or replaced; otherwise a
+ * replaced file keeps its mode and a new one gets 0666 minus the umask.
+ * Returns TOOL_EXIT_OK or TOOL_EXIT_FAIL (reported).
+ */
+int tool_write_file(const char *cmd, const char *path, const void *data, size_t len,
+                    bool secret);
+
+/*
+ * Digest the whole of `path` (NULL or "-": standard input) with fm_hash_*,
+ * streamed in TOOL_CHUNK pieces. md gets the digest, *mdlen its length.
+ * Returns TOOL_EXIT_OK or TOOL_EXIT_FAIL (reported).
+ */
+int tool_hash_file(const char *cmd, const char *path, int alg, uint8_t md[FM_HASH_MAX_LEN],
+                   size_t *mdlen);
+
+/* "standard input" for NULL or "-", else path: the name used in messages. */
+const char *tool_input_name(const char *path);
 
 /* ---- sha256sum-style file loop (util.c) --------------------------------- */
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Helpers shared by the fipsmod tool's commands: messages, hex, the table
- * of digest options, and the file loop behind `dgst` and `mac`.
+ * Helpers shared by the fipsmod tool's commands: messages, option values,
+ * hex, the table of digest options, and the file loop behind `dgst` and
+ * `mac`. (Whole-file input and output, and the streamed digest of `sign`
+ * and `verify`, are in fileio.c; key files in keyfile.c.)
  *
  * The file loop reproduces the output of GNU coreutils' sha256sum byte for
  * byte, so that `fipsmod dgst FILE` and `sha256sum FILE` can be diffed in
@@ -57,6 +59,42 @@ const char *tool_fm_error(int rc)
 bool tool_is_help_option(const char *arg)
 {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+int tool_option_value(const char *cmd, int argc, char **argv, int *i, const char **slot,
+                      const char *what)
+{
+    const char *opt = argv[*i];
+
+    if (*i + 1 >= argc)
+        return tool_usage(cmd, "%s needs a value (%s)", opt, what);
+    if (*slot != NULL)
+        return tool_usage(cmd, "%s given more than once", opt);
+    *slot = argv[++*i];
+    return 0;
+}
+
+/* Digest names other tools take that fipsmod does not offer. */
+static bool looks_like_digest(const char *arg)
+{
+    static const char *const prefixes[] = {
+        "-sha", "-md", "-shake", "-blake", "-ripemd", "-rmd", "-sm3", "-whirlpool",
+    };
+
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (strncmp(arg, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return false;
+}
+
+int tool_unknown_option(const char *cmd, const char *arg)
+{
+    if (looks_like_digest(arg))
+        return tool_usage(cmd, "unsupported digest '%s': give one of -sha224, -sha256, "
+                               "-sha384, -sha512, -sha512-224, -sha512-256", arg);
+    if (arg[0] == '-')
+        return tool_usage(cmd, "unknown option '%s'", arg);
+    return tool_usage(cmd, "unexpected argument '%s' (files are given with -in FILE)", arg);
 }
 
 static int hex_nibble(char c)
