@@ -29,6 +29,7 @@ static const struct acvp_alg *const handler_tables[] = {
     acvp_cmac_algs,
     acvp_kw_algs,
     acvp_drbg_algs,
+    acvp_rsa_algs,
 };
 
 static const char acvp_help[] =
@@ -82,6 +83,28 @@ static const char acvp_help[] =
     "      without) -> returnedBits of the last generate). Mode TDES and a\n"
     "      counterFieldLen other than 128 (the counter is the whole V) are\n"
     "      not claimed.\n"
+    "  RSA keyGen (revisions FIPS186-4 and FIPS186-5)\n"
+    "      GDT with randPQ B.3.3 / probable (deferred -> n, e, p, q and d, or\n"
+    "      dmp1, dmq1, iqmp for keyFormat crt; 2048, 3072 or 4096 bits; e the\n"
+    "      group's fixedPubExp or a random odd 2^16 < e < 2^64). Provable and\n"
+    "      auxiliary-prime methods, the B.3.3 KAT and pMod8/qMod8 are not\n"
+    "      claimed.\n"
+    "  RSA sigGen (revisions FIPS186-4 and FIPS186-5)\n"
+    "      one generated key per group (group answer n, e); message ->\n"
+    "      signature, sigType pkcs1v1.5 or pss (MGF1 with the message hash,\n"
+    "      saltLen bytes). SHA-1, SHA-3, SHAKE, ansx9.31, SHAKE mask functions\n"
+    "      and SP800-106 conformance groups are not claimed.\n"
+    "  RSA sigVer (revisions FIPS186-4 and FIPS186-5)\n"
+    "      group n, e; message, signature -> testPassed (1024 to 8192 bits).\n"
+    "  RSA decryptionPrimitive (revision Sp800-56Br2)\n"
+    "      n, e, d, p, q, [dmp1, dmq1, iqmp], ct -> testPassed, pt (RSADP).\n"
+    "  KAS-IFC-SSC (revision Sp800-56Br2)\n"
+    "      VAL groups whose secret the IUT recovers with RSADP (KAS1\n"
+    "      responder, KAS2) -> testPassed. AFT groups are not claimed: they\n"
+    "      need RSAEP, which the module does not offer.\n"
+    "  KTS-IFC (revision Sp800-56Br2)\n"
+    "      recognised, nothing claimed: the module has no KTS-OAEP scheme\n"
+    "      service (each test says why).\n"
     "\n"
     "The module works on whole bytes. A test whose message, key or MAC length\n"
     "in bits is not a multiple of 8 (other than an AES-CTR payload) is\n"

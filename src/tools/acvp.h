@@ -26,7 +26,7 @@
 
 #include "tool.h"
 
-#define ACVP_MAX_UNCLAIMED_KINDS 8
+#define ACVP_MAX_UNCLAIMED_KINDS 16
 
 struct acvp_run {
     const char *algorithm;
@@ -57,6 +57,7 @@ extern const struct acvp_alg acvp_aes_algs[];
 extern const struct acvp_alg acvp_cmac_algs[];
 extern const struct acvp_alg acvp_kw_algs[];
 extern const struct acvp_alg acvp_drbg_algs[];
+extern const struct acvp_alg acvp_rsa_algs[];
 
 /* Print "fipsmod acvp: ALG tgId N tcId M: <message>"; returns -1. */
 int acvp_error(struct acvp_run *run, const char *fmt, ...)

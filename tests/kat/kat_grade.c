@@ -2,7 +2,7 @@
 /*
  * kat-grade: grade an ACVP response against NIST's expectedResults.json.
  *
- *     kat-grade EXPECTED.json RESPONSE.json
+ *     kat-grade [--verdicts VERDICTS.json] EXPECTED.json RESPONSE.json
  *
  * Tests are joined on (tgId, tcId). Every field of an expected test except
  * tcId must be present in the response test and equal to it: strings that
@@ -18,6 +18,16 @@
  * A response test carrying "notClaimed" counts as not claimed: neither a
  * pass nor a failure. An expected test missing from the response is a
  * failure, so a response cannot pass by leaving tests out.
+ *
+ * Some answers are random (a generated key, a PSS signature, the IUT's
+ * own signing key in an RSA sigGen group) and can never equal NIST's.
+ * tests/kat/kat_verify.c checks those independently (with OpenSSL) and
+ * writes a verdict for each: {"testGroups": [{"tgId", "tests": [{"tcId",
+ * "verified": true|false, "why"}]}]}. With --verdicts, a test that has a
+ * verdict passes exactly when it says "verified": true, and neither its
+ * fields nor its group's answers are compared with NIST's; every other
+ * test is graded as above. A verdict cannot rescue a test that is missing
+ * or answered twice.
  *
  * Output: one line "passed=N failed=N notclaimed=N total=N" on stdout, and
  * at most five lines describing the first failures on stderr. Exit status
@@ -274,7 +284,8 @@ static bool group_matches(const json_t *exp_group, const json_t *got_group,
     return true;
 }
 
-static void grade_group(struct grade *g, const json_t *exp_group, const json_t *idx)
+static void grade_group(struct grade *g, const json_t *exp_group, const json_t *idx,
+                        const json_t *verdicts)
 {
     json_int_t tg, tc;
     const json_t *got_group;
@@ -291,10 +302,11 @@ static void grade_group(struct grade *g, const json_t *exp_group, const json_t *
     group_ok = group_matches(exp_group, got_group, &gd);
 
     json_array_foreach(json_object_get(exp_group, "tests"), j, exp_test) {
-        const json_t *got;
+        const json_t *got, *verdict;
         const char *field;
         json_t *value;
         bool ok = true;
+        char note[256];
 
         if (!get_id(exp_test, "tcId", &tc))
             fatal("expected results: tgId %" JSON_INTEGER_FORMAT " has a test "
@@ -310,6 +322,20 @@ static void grade_group(struct grade *g, const json_t *exp_group, const json_t *
         }
         if (json_object_get(got, "notClaimed") != NULL) {
             g->notclaimed++;
+            continue;
+        }
+        verdict = verdicts != NULL ? json_object_get(verdicts, key) : NULL;
+        if (verdict != NULL) {
+            if (json_is_true(json_object_get(verdict, "verified"))) {
+                g->passed++;
+            } else {
+                const char *why = json_string_value(json_object_get(verdict, "why"));
+
+                g->failed++;
+                snprintf(note, sizeof note, "failed verification: %s",
+                         why != NULL ? why : "(no reason given)");
+                report(g, tg, tc, note, NULL);
+            }
             continue;
         }
         if (!group_ok) {
@@ -339,11 +365,18 @@ static void grade_group(struct grade *g, const json_t *exp_group, const json_t *
 int main(int argc, char **argv)
 {
     struct grade g = { 0 };
-    json_t *expected, *response, *idx, *group;
+    json_t *expected, *response, *idx, *group, *verdict_set = NULL, *verdicts = NULL;
     size_t i;
 
+    if (argc == 5 && strcmp(argv[1], "--verdicts") == 0) {
+        verdict_set = load_vector_set(argv[2]);
+        verdicts = index_response(verdict_set, argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
     if (argc != 3) {
-        fputs("usage: kat-grade EXPECTED.json RESPONSE.json\n", stderr);
+        fputs("usage: kat-grade [--verdicts VERDICTS.json] EXPECTED.json RESPONSE.json\n",
+              stderr);
         return 2;
     }
     expected = load_vector_set(argv[1]);
@@ -351,13 +384,15 @@ int main(int argc, char **argv)
     idx = index_response(response, argv[2]);
 
     json_array_foreach(json_object_get(expected, "testGroups"), i, group)
-        grade_group(&g, group, idx);
+        grade_group(&g, group, idx, verdicts);
 
     printf("passed=%lu failed=%lu notclaimed=%lu total=%lu\n",
            g.passed, g.failed, g.notclaimed, g.total);
     json_decref(idx);
     json_decref(response);
     json_decref(expected);
+    json_decref(verdicts);
+    json_decref(verdict_set);
     if (fflush(stdout) != 0)
         return 2;
     return g.failed == 0 ? 0 : 1;
