@@ -161,8 +161,8 @@ static void test_abi_sizes(void **state)
 
 static void test_cpu_api(void **state)
 {
-    static const uint32_t bad[] = { 1u << 11, FM_CPU_ALL | (1u << 11), 0x80000000u, 0xffffffffu,
-                                    ~FM_CPU_ALL };
+    static const uint32_t bad[] = { FM_CPU_ALL + 1, FM_CPU_ALL | (FM_CPU_ALL + 1), 0x80000000u,
+                                    0xffffffffu, ~FM_CPU_ALL };
     static const uint32_t masks[] = { FM_CPU_SSSE3, FM_CPU_SHANI, FM_CPU_SHANI | FM_CPU_SSE41 |
                                       FM_CPU_SSSE3, FM_CPU_AVX2 | FM_CPU_BMI2, FM_CPU_AVX512,
                                       FM_CPU_AESNI | FM_CPU_PCLMUL };

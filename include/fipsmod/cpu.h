@@ -33,13 +33,14 @@ extern "C" {
 #define FM_CPU_VPCLMUL  (1u << 8)
 #define FM_CPU_SHANI    (1u << 9)
 #define FM_CPU_AVX512   (1u << 10) /* AVX-512 F, VL and BW */
-#define FM_CPU_ALL      0x7ffu
+#define FM_CPU_AVX512IFMA (1u << 11) /* AVX-512 IFMA (52-bit multiply-add) */
+#define FM_CPU_ALL      0xfffu
 
 /* Algorithm families whose implementation is chosen at run time. */
 #define FM_FAMILY_SHA256 1 /* SHA-224 and SHA-256 */
 #define FM_FAMILY_SHA512 2 /* SHA-384, SHA-512, SHA-512/224, SHA-512/256 */
 #define FM_FAMILY_AES    3 /* the AES block cipher (every mode) */
-#define FM_FAMILY_RSA    4 /* big-integer arithmetic: RSA ("portable", "mulx") */
+#define FM_FAMILY_RSA    4 /* big-integer arithmetic: RSA ("portable", "mulx", "ifma") */
 #define FM_FAMILY_MAX    4
 
 /*

@@ -58,6 +58,8 @@ static uint32_t cpu_detect(void)
         }
         if (zmm_ok && (b & (1u << 16)) && (b & (1u << 30)) && (b & (1u << 31)))
             f |= FM_CPU_AVX512;
+        if (zmm_ok && (b & (1u << 21)))
+            f |= FM_CPU_AVX512IFMA;
     }
     return f;
 }
@@ -168,7 +170,8 @@ int fm_impl_name(int family, const char **name)
     case FM_FAMILY_SHA256: *name = impl_name(sha256_impl_now()); return FM_OK;
     case FM_FAMILY_SHA512: *name = impl_name(sha512_impl_now()); return FM_OK;
     case FM_FAMILY_AES:    *name = impl_name(aes_impl_now()); return FM_OK;
-    case FM_FAMILY_RSA:    *name = bn_impl_now() == BN_IMPL_PORTABLE ? "portable" : "mulx";
+    case FM_FAMILY_RSA:    *name = bn_ifma_available(16) ? "ifma"
+                                 : bn_impl_now() == BN_IMPL_PORTABLE ? "portable" : "mulx";
                            return FM_OK;
     default: *name = "unknown"; return FM_ERR_ARG;
     }

@@ -109,6 +109,9 @@ static void module_enter_error_reason(int err, int reason);
 #define BN_IMPL_PORTABLE 0
 #define BN_IMPL_MULX     1 /* BMI2 MULX + ADX ADCX/ADOX, x86-64 only */
 static int bn_impl_now(void);
+/* 1 when the AVX-512 IFMA exponentiation (src/rsa/bn_ifma.c) may run now
+ * for moduli of n limbs. */
+static int bn_ifma_available(size_t n);
 
 /* Defined in state.c: run the self-tests deferred to first use (RSA's)
  * unless they have passed; FM_OK, or FM_ERR_STATE when the module is (or

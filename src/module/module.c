@@ -44,6 +44,7 @@
 
 #include "../rsa/bn.c"
 #include "../rsa/bn_mulx.c"
+#include "../rsa/bn_ifma.c"
 #include "../rsa/rsa_pad.c"
 #include "../rsa/rsa.c"
 #include "../rsa/rsa_keygen.c"

@@ -25,6 +25,7 @@ static const struct {
     { "bmi2", FM_CPU_BMI2 },   { "adx", FM_CPU_ADX },      { "aesni", FM_CPU_AESNI },
     { "pclmul", FM_CPU_PCLMUL }, { "vaes", FM_CPU_VAES },  { "vpclmul", FM_CPU_VPCLMUL },
     { "shani", FM_CPU_SHANI }, { "avx512", FM_CPU_AVX512 },
+    { "avx512ifma", FM_CPU_AVX512IFMA },
 };
 
 /*

@@ -47,6 +47,7 @@ typedef struct {
     uint32_t is_private;
     uint32_t blind_lock;     /* fork_safe_lock (entropy.c) over blind_* */
     uint32_t e_approved;     /* 2^16 < e < 2^256 */
+    uint32_t use_ifma;       /* CRT exponentiations on AVX-512 IFMA (chosen at import) */
     uint64_t blind_gen;      /* fork generation the blinding pair belongs to */
     size_t bits, nl, k;      /* modulus bits, limbs, bytes */
     size_t pl, ql;           /* limbs of p and q */
@@ -224,7 +225,9 @@ typedef struct {
     uint64_t m1[RSA_HALF_LIMBS], m2[RSA_HALF_LIMBS], h[RSA_HALF_LIMBS];
     uint64_t y[2 * RSA_HALF_LIMBS + 1];          /* q h + m2 */
     uint64_t chk[BN_MAX_LIMBS];                  /* y^e */
-    uint64_t exp[BN_EXP_SCRATCH_LIMBS(RSA_HALF_LIMBS)];
+    uint64_t exp[BN_EXP_SCRATCH_LIMBS(RSA_HALF_LIMBS) > BN_IFMA_EXP2_SCRATCH_LIMBS(BN_IFMA_MAX_LIMBS)
+                     ? BN_EXP_SCRATCH_LIMBS(RSA_HALF_LIMBS)
+                     : BN_IFMA_EXP2_SCRATCH_LIMBS(BN_IFMA_MAX_LIMBS)];
 } rsa_private_work;
 
 /*
@@ -246,11 +249,17 @@ static int rsa_private(rsa_key_state *st, uint64_t *y, const uint64_t *x)
         return rc;
     }
     bn_mod_mul(w.xb, x, w.a, &st->mn);
-    /* m1 = (xb mod p)^dp mod p, m2 = (xb mod q)^dq mod q. */
+    /* m1 = (xb mod p)^dp mod p, m2 = (xb mod q)^dq mod q; on IFMA the two
+     * run interleaved (two independent chains keep its pipeline full). */
     rsa_reduce(w.m1, w.xb, nl, &st->mp);
-    bn_mod_exp_ct(w.m1, w.m1, st->dp, 64 * pl, &st->mp, w.exp);
     rsa_reduce(w.m2, w.xb, nl, &st->mq);
-    bn_mod_exp_ct(w.m2, w.m2, st->dq, 64 * ql, &st->mq, w.exp);
+    if (st->use_ifma) {
+        bn_ifma_mod_exp2_ct(w.m1, w.m1, st->dp, &st->mp, w.m2, w.m2, st->dq, &st->mq, 64 * pl,
+                            w.exp);
+    } else {
+        bn_mod_exp_ct(w.m1, w.m1, st->dp, 64 * pl, &st->mp, w.exp);
+        bn_mod_exp_ct(w.m2, w.m2, st->dq, 64 * ql, &st->mq, w.exp);
+    }
     /* h = qinv (m1 - m2 mod p) mod p */
     rsa_reduce(w.h, w.m2, ql, &st->mp);
     bn_mod_sub(w.h, w.m1, w.h, st->mp.m, pl);
@@ -279,7 +288,7 @@ static int rsa_private(rsa_key_state *st, uint64_t *y, const uint64_t *x)
  * pair r = 1 (A = Ai = 1), so the known-answer test is deterministic and
  * cheap; implementation impl. Everything else is the production path.
  */
-static void rsa_selftest_key(rsa_key_state *st, int impl, const uint8_t n[256],
+static void rsa_selftest_key(rsa_key_state *st, int impl, int ifma, const uint8_t n[256],
                              const uint8_t d[256], const uint8_t p[128], const uint8_t q[128],
                              const uint8_t dp[128], const uint8_t dq[128],
                              const uint8_t qinv[128])
@@ -308,6 +317,7 @@ static void rsa_selftest_key(rsa_key_state *st, int impl, const uint8_t n[256],
     bn_set_word(st->blind_ai, 32, 1);
     st->blind_gen = fm_glue_fork_generation();
     st->is_private = 1;
+    st->use_ifma = (uint32_t)ifma;
     st->magic = RSA_MAGIC;
     wipe(t, sizeof t);
 }
@@ -447,6 +457,8 @@ static int rsa_core_import(rsa_key_state *st, const fm_rsa_components *c)
     }
     if (rc == FM_OK) {
         st->is_private = 1;
+        /* The implementation is chosen once, as for every context. */
+        st->use_ifma = st->pl == st->ql && bn_ifma_available(st->pl);
         rc = rsa_blind_new(st);
     }
     wipe(&w, sizeof w);
@@ -464,7 +476,7 @@ static int rsa_ctx_check(const rsa_key_state *st)
 {
     if (st->magic != RSA_MAGIC || st->bits < FM_RSA_MIN_BITS || st->bits > FM_RSA_MAX_BITS ||
         st->nl != BN_LIMBS(st->bits) || st->mn.n != st->nl || st->el == 0 ||
-        st->el > RSA_E_LIMBS || st->is_private > 1 ||
+        st->el > RSA_E_LIMBS || st->is_private > 1 || st->use_ifma > 1 ||
         (st->is_private && (st->pl > RSA_HALF_LIMBS || st->ql > RSA_HALF_LIMBS ||
                             st->mp.n != st->pl || st->mq.n != st->ql)))
         return FM_ERR_CONTEXT;

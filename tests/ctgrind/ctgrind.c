@@ -860,6 +860,7 @@ static const struct {
     { FM_FAMILY_AES, "vaes", FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL | FM_CPU_AVX2 |
                              FM_CPU_VAES | FM_CPU_VPCLMUL },
     { FM_FAMILY_RSA, "mulx", FM_CPU_BMI2 | FM_CPU_ADX },
+    { FM_FAMILY_RSA, "ifma", FM_CPU_BMI2 | FM_CPU_AVX512 | FM_CPU_AVX512IFMA },
 };
 
 /* Feature bits: the name printed and the /proc/cpuinfo flags behind it. */
@@ -879,6 +880,7 @@ static const struct {
     { FM_CPU_VPCLMUL, "vpclmul", { "vpclmulqdq" } },
     { FM_CPU_SHANI, "sha-ni", { "sha_ni" } },
     { FM_CPU_AVX512, "avx512f/vl/bw", { "avx512f", "avx512vl", "avx512bw" } },
+    { FM_CPU_AVX512IFMA, "avx512ifma", { "avx512ifma" } },
 };
 #define NFEATURES (sizeof features / sizeof features[0])
 

@@ -160,6 +160,8 @@ static const struct {
     { FM_FAMILY_AES, "vaes", FM_CPU_AESNI | FM_CPU_SSSE3 | FM_CPU_PCLMUL | FM_CPU_AVX2 | FM_CPU_VAES |
                              FM_CPU_VPCLMUL, "VAES and VPCLMULQDQ" },
     { FM_FAMILY_RSA, "mulx", FM_CPU_BMI2 | FM_CPU_ADX, "BMI2 and ADX" },
+    { FM_FAMILY_RSA, "ifma", FM_CPU_BMI2 | FM_CPU_ADX | FM_CPU_AVX512 | FM_CPU_AVX512IFMA,
+      "AVX-512 IFMA" },
 };
 
 static const char *family_name(int family)
