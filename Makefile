@@ -207,7 +207,8 @@ $(BUILD)/kat-grade: tests/kat/kat_grade.c | deps-tool
 
 # The grader for responses that are random by design (generated keys, PSS
 # signatures): it verifies them with OpenSSL's libcrypto instead.
-$(BUILD)/kat-verify: tests/kat/kat_verify.c | deps-test
+$(BUILD)/kat-verify: tests/kat/kat_verify.c
+	@sh $(DEPS) jansson libcrypto
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -D_GNU_SOURCE -o $@ $< $$(pkg-config --cflags --libs jansson libcrypto)
 
