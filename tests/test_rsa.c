@@ -14,6 +14,8 @@
  *  - RSADP equals OpenSSL's raw private operation;
  *  - a flipped bit anywhere in a signature gives FM_ERR_VERIFY, a flipped
  *    bit in an OAEP ciphertext FM_ERR_DECRYPT with the output zeroed;
+ *  - after fork, a key signs correctly in the child and the parent (the
+ *    child draws its own blinding pair);
  *  - inconsistent private keys (each of d, p, q, dp, dq, qinv changed;
  *    n not p q) are refused with FM_ERR_KEY and a zeroed context; bad
  *    public keys (even n, even e, e = 1, n of 1000 bits) with their codes.
@@ -24,6 +26,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fipsmod/fipsmod.h>
 #include <openssl/bn.h>
@@ -436,6 +440,48 @@ static void test_keygen(void **state)
     free(key);
 }
 
+/* ---- fork ------------------------------------------------------------------------------ */
+
+/*
+ * A key used in a child process draws a new blinding pair there (the pair
+ * is squared on each use: parent and child must not share the sequence);
+ * signatures stay right on both sides, and PKCS#1 v1.5 ones identical.
+ */
+static void test_fork(void **state)
+{
+    EVP_PKEY *pk = ossl_gen(2048, 65537);
+    struct comps c;
+    fm_rsa_components f;
+    static fm_rsa_key key;
+    uint8_t dg[32], sig[256], sig2[256];
+    int st;
+    pid_t pid;
+
+    (void)tu_begin(state);
+    ossl_comps(pk, &c);
+    to_fm(&c, &f, 1);
+    CHECK(fm_rsa_key_import(&key, &f));
+    CHECK(fm_hash(FM_SHA256, "fork", 4, dg, 32));
+    CHECK(fm_rsa_sign(&key, FM_RSA_PKCS1, FM_SHA256, dg, 32, 0, sig, 256));
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int ok = 1;
+
+        alarm(20);
+        for (int i = 0; i < 3 && ok; i++)
+            ok = fm_rsa_sign(&key, FM_RSA_PKCS1, FM_SHA256, dg, 32, 0, sig2, 256) == FM_OK &&
+                 memcmp(sig, sig2, 256) == 0;
+        _exit(ok ? 0 : 1);
+    }
+    CHECK(fm_rsa_sign(&key, FM_RSA_PKCS1, FM_SHA256, dg, 32, 0, sig2, 256));
+    assert_memory_equal(sig, sig2, 256);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    fm_rsa_key_wipe(&key);
+    EVP_PKEY_free(pk);
+}
+
 /* ---- bad keys ------------------------------------------------------------------------- */
 
 static void test_bad_keys(void **state)
@@ -516,6 +562,7 @@ int main(void)
         tu_add_per_impl(&suite, test_key, &t, label);
     }
     tu_add(&suite, test_bad_keys, NULL, "inconsistent and malformed keys refused");
+    tu_add(&suite, test_fork, NULL, "a key used after fork signs right in both processes");
     for (uintptr_t bits = 2048; bits <= 4096; bits += 1024) {
         tu_case t = { .family = FM_FAMILY_RSA, .data = (void *)bits };
 
