@@ -13,8 +13,9 @@
  * instead of n^2), then the reduction of HAC 14.32 one limb at a time,
  * then one masked subtraction of m. This file holds the portable kernels
  * (64x64->128-bit products in C, about 13 instructions per limb product);
- * bn_mulx.c has the same algorithm with MULX/ADCX/ADOX (4 per limb
- * product), and bn_mont_ctx.impl picks one. R^2 mod m comes from modular
+ * bn_mulx.c has the same algorithm with MULX/ADCX/ADOX (in bands of
+ * eight rows kept in registers when n is a multiple of 8), and
+ * bn_mont_ctx.impl picks one. R^2 mod m comes from modular
  * doublings and six Montgomery squarings, so no division is needed and the
  * modulus (a secret prime p or q) never steers anything; for a public
  * modulus, bn_mont_init_vartime divides instead (Knuth's algorithm D),
