@@ -7,8 +7,9 @@
  *    bytes, fm_aes_gcm_seal_geniv on ONE shared key (its invocation count
  *    is atomic: every IV distinct, every ciphertext opens), a source-fed
  *    fm_drbg context per thread, SHA-256, the per-thread service
- *    indicator, and fm_selftest from one of the threads while the others
- *    run;
+ *    indicator, RSA signatures with ONE shared key (each takes the key's
+ *    blinding lock; PKCS#1 v1.5 output must not change), and fm_selftest
+ *    from one of the threads while the others run;
  *  - the same workload (fewer rounds) under valgrind's helgrind, which
  *    reports data races: the test re-runs this program as
  *    `valgrind --tool=helgrind ... test_threads --workload` and requires
@@ -84,9 +85,13 @@ static void test_random_threads(void **state)
 
 enum { MAX_ROUNDS = 200, HELGRIND_ROUNDS = 100 };
 
+static const uint8_t msg[48] = "fipsmod thread test message, forty-eight bytes.";
+
 struct worker {
     size_t id, rounds;
     fm_aes_gcm_key *key;                    /* shared by every worker */
+    fm_rsa_key *rsa;                        /* shared too: signing takes its blinding lock */
+    const uint8_t *rsa_sig;                 /* the PKCS#1 v1.5 signature of msg's digest */
     uint8_t rand32[MAX_ROUNDS][32];         /* fm_random_bytes outputs */
     uint8_t ivs[MAX_ROUNDS][FM_AES_GCM_IV_LEN];
     const char *failed;                     /* NULL, or what went wrong */
@@ -97,7 +102,6 @@ static struct worker workers[NTHREADS];
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
-    static const uint8_t msg[48] = "fipsmod thread test message, forty-eight bytes.";
     uint8_t big[4096], ct[sizeof msg], pt[sizeof msg], tag[16], d[32], h[32];
     fm_drbg_ctx drbg;
     int approved;
@@ -126,6 +130,15 @@ static void *worker_main(void *arg)
             return (void *)(w->failed = "fm_hash");
         if (w->id == 0 && r % 50 == 25 && fm_selftest() != FM_OK)
             return (void *)(w->failed = "fm_selftest");
+        if (r % 25 == 0) {
+            uint8_t dg[32], sig[256];
+
+            if (fm_hash(FM_SHA256, msg, sizeof msg, dg, sizeof dg) != FM_OK ||
+                fm_rsa_sign(w->rsa, FM_RSA_PKCS1, FM_SHA256, dg, 32, 0, sig, sizeof sig) !=
+                    FM_OK ||
+                memcmp(sig, w->rsa_sig, sizeof sig) != 0)
+                return (void *)(w->failed = "RSA signature with the shared key");
+        }
     }
     fm_drbg_uninstantiate(&drbg);
     return NULL;
@@ -138,16 +151,25 @@ static const char *run_workload(size_t rounds)
     static uint8_t all32[NTHREADS * MAX_ROUNDS][32];
     static uint8_t allivs[NTHREADS * MAX_ROUNDS][FM_AES_GCM_IV_LEN];
     static fm_aes_gcm_key key;
+    static fm_rsa_key rsa;
+    static uint8_t rsa_sig[256];
+    uint8_t dg[32];
     pthread_t th[NTHREADS];
     size_t n = 0;
 
     if (fm_aes_gcm_init(&key, k, sizeof k) != FM_OK)
         return "fm_aes_gcm_init";
+    if (fm_rsa_generate_key(&rsa, 2048, 0) != FM_OK ||
+        fm_hash(FM_SHA256, msg, sizeof msg, dg, sizeof dg) != FM_OK ||
+        fm_rsa_sign(&rsa, FM_RSA_PKCS1, FM_SHA256, dg, 32, 0, rsa_sig, sizeof rsa_sig) != FM_OK)
+        return "RSA key generation";
     for (size_t i = 0; i < NTHREADS; i++) {
         memset(&workers[i], 0, sizeof workers[i]);
         workers[i].id = i;
         workers[i].rounds = rounds;
         workers[i].key = &key;
+        workers[i].rsa = &rsa;
+        workers[i].rsa_sig = rsa_sig;
         if (pthread_create(&th[i], NULL, worker_main, &workers[i]) != 0)
             return "pthread_create";
     }
@@ -161,6 +183,7 @@ static const char *run_workload(size_t rounds)
         n += rounds;
     }
     fm_aes_gcm_wipe(&key);
+    fm_rsa_key_wipe(&rsa);
     if (has_duplicate(all32, n, 32, cmp32))
         return "two fm_random_bytes outputs are equal";
     for (size_t i = 0; i < n; i++)
@@ -179,7 +202,8 @@ static void test_mixed(void **state)
     if (why != NULL)
         fail_msg("mixed workload: %s", why);
     printf("%d threads x %d rounds of random bytes, GCM on a shared key with generated IVs, "
-           "own DRBGs, SHA-256, fm_selftest: all outputs and IVs distinct\n",
+           "own DRBGs, SHA-256, RSA signatures on a shared key, fm_selftest: all outputs and IVs "
+           "distinct\n",
            NTHREADS, MAX_ROUNDS);
 }
 
