@@ -35,6 +35,10 @@
  * (SHA-512/224 and SHA-512/256 included); a PSS salt of at most the hash
  * length (FIPS 186-5 5.4 (g)); a public exponent 2^16 < e < 2^256.
  *
+ * Stack: no heap is used, so the work areas are on the caller's stack: up
+ * to about 48 KB for a private-key operation and 72 KB for key generation
+ * (gcc 12 -fstack-usage); threads with small stacks must allow for it.
+ *
  * Every function returns FM_OK or a negative FM_ERR_*; every output is
  * zeroed on failure. The key context holds secrets (the private exponent,
  * the primes and CRT values): fm_rsa_key_wipe zeroes it. In the module's
