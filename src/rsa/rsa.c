@@ -542,8 +542,11 @@ int fm_rsa_key_export(const fm_rsa_key *key, int private_parts, uint8_t *buf, si
 
     if (c != NULL)
         wipe(c, sizeof *c);
-    if (key == NULL || buf == NULL || c == NULL)
+    if (key == NULL || buf == NULL || c == NULL) {
+        if (buf != NULL)
+            wipe(buf, cap);
         return service_exit(FM_ERR_ARG, 0);
+    }
     if (rc == FM_OK)
         rc = rsa_ctx_check(st);
     if (rc == FM_OK && private_parts && !st->is_private)
