@@ -34,6 +34,7 @@ MODULE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -fPIC \
 MODULE_SRCS := $(wildcard src/module/*.c src/module/*.h src/sha2/*.c src/sha2/*.h \
                           src/hmac/*.c src/hmac/*.h src/aes/*.c src/aes/*.h \
                           src/drbg/*.c src/drbg/*.h src/rsa/*.c src/rsa/*.h \
+                          src/ec/*.c src/ec/*.h \
                           src/module/freestanding/*.h)
 PLATFORM_SRCS := src/platform/platform.c
 # Key formats (DER, PEM): in the library, outside the module boundary.
@@ -56,7 +57,7 @@ TEST_BINS  := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
 DEPS := tests/deps.sh
 
-.PHONY: all test install-test kat kat-portable bench install clean deps-tool deps-test kat-vectors check-exports fuzz
+.PHONY: all test install-test kat kat-portable bench install clean deps-tool deps-test kat-vectors check-exports fuzz ec-tables
 .DELETE_ON_ERROR:
 
 all: $(LIB_A) $(LIB_SO) $(TOOL) $(TOOL_STATIC)
@@ -227,6 +228,19 @@ $(BUILD)/gen-kat-vectors: tests/kat/gen_kat_vectors.c
 
 kat-vectors: $(BUILD)/gen-kat-vectors
 	$(BUILD)/gen-kat-vectors kat-vectors
+
+# Regenerate the fixed-base comb tables src/ec/*_table.h with the curves'
+# own arithmetic (src/gen/ec_tables.c); tests/unit/ec_test.c checks every
+# entry against OpenSSL.
+EC_CURVES := p256 p384 p521
+$(BUILD)/gen-ec-tables: src/gen/ec_tables.c $(wildcard src/ec/*_field.c) src/ec/ec_impl.h \
+                        $(EC_CURVES:%=src/ec/%.c)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -Wno-unused-function -O2 $(INC) -o $@ $<
+
+ec-tables: $(BUILD)/gen-ec-tables
+	@for c in $(EC_CURVES); do $(BUILD)/gen-ec-tables $$c > src/ec/$${c}_table.h.tmp && \
+	    mv src/ec/$${c}_table.h.tmp src/ec/$${c}_table.h && echo "src/ec/$${c}_table.h"; done
 
 # ---- benchmarks ------------------------------------------------------------
 $(BUILD)/bench: tests/bench/bench.c $(LIB_A) | deps-test

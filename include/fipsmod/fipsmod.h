@@ -11,6 +11,7 @@
 #include "aes.h"
 #include "drbg.h"
 #include "rsa.h"
+#include "ec.h"
 #include "keys.h"
 
 #endif

@@ -141,29 +141,6 @@ static uint32_t entropy_health_run(struct entropy_health *h, const uint8_t *s, s
 
 /* ---- the health tests' own known-answer test ------------------------------------------ */
 
-#ifdef FM_BREAK_TESTS
-static int entropy_str_eq(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-#endif
-
-/* 1 in the test-only build when FIPSMOD_BREAK names test; else 0. */
-static int entropy_break(const char *test)
-{
-#ifdef FM_BREAK_TESTS
-    const char *name = fm_glue_break_name();
-    return name != NULL && entropy_str_eq(name, test);
-#else
-    (void)test;
-    return 0;
-#endif
-}
-
 #define ENTROPY_KAT_PASS 0
 #define ENTROPY_KAT_RCT  1
 #define ENTROPY_KAT_APT  2
@@ -220,7 +197,7 @@ static int entropy_kat_one(int kind, uint32_t want_rct, uint32_t want_apt)
  */
 static int entropy_health_selftest(void)
 {
-    int pass_kind = entropy_break(ENTROPY_HEALTH_KAT_NAME) ? ENTROPY_KAT_RCT : ENTROPY_KAT_PASS;
+    int pass_kind = module_break(ENTROPY_HEALTH_KAT_NAME) ? ENTROPY_KAT_RCT : ENTROPY_KAT_PASS;
     int ok = entropy_kat_one(pass_kind, 0, 0) &
              entropy_kat_one(ENTROPY_KAT_RCT, 0xffffffffu, 0) &
              entropy_kat_one(ENTROPY_KAT_APT, 0, 0xffffffffu);
@@ -332,7 +309,7 @@ static int entropy_startup_locked(int *reason)
     /* The health tests' own known answers ran before, as the self-test
      * entropy-health-kat (selftest.c). */
     rc = entropy_read_tested(NULL, ENTROPY_STARTUP_SAMPLES,
-                             entropy_break(ENTROPY_STARTUP_TEST_NAME), reason);
+                             module_break(ENTROPY_STARTUP_TEST_NAME), reason);
     v->entropy_status = rc == FM_OK ? ENTROPY_STATUS_READY : ENTROPY_STATUS_FAILED;
     return rc;
 }

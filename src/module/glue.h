@@ -48,7 +48,7 @@ struct module_vars {
     uint32_t state;             /* FM_STATE_* */
     uint32_t flags;             /* FM_INIT_* */
     uint32_t lock;              /* 0 free, else held (fork_safe_lock): self-test runs */
-    uint32_t deferred_done;     /* the deferred self-tests have passed (state.c) */
+    uint32_t deferred_done;     /* CAST_* bits: whose deferred self-tests passed (state.c) */
     int32_t error;              /* FM_ERR_* that caused ERROR, else 0 */
     int32_t failed_test;        /* index of the failed self-test, or -1 */
     int32_t failed_reason;      /* REASON_* of selftest.c */

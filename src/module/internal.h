@@ -103,6 +103,7 @@ static int module_strict(void);
 #define MODULE_REASON_ENTROPY_HEALTH 100 /* "entropy health test failed" */
 #define MODULE_REASON_ENTROPY_SOURCE 101 /* the OS noise source returned nothing */
 #define MODULE_REASON_RSA_PCT        102 /* a generated RSA key failed its pairwise test */
+#define MODULE_REASON_ECDSA_PCT      103 /* a generated EC key failed its pairwise test */
 static void module_enter_error_reason(int err, int reason);
 
 /* The big-integer implementation new RSA keys get now (src/rsa/bn.c). */
@@ -113,11 +114,19 @@ static int bn_impl_now(void);
  * for moduli of n limbs. */
 static int bn_ifma_available(size_t n);
 
-/* Defined in state.c: run the self-tests deferred to first use (RSA's)
- * unless they have passed; FM_OK, or FM_ERR_STATE when the module is (or
- * has just gone) out of OPERATIONAL. Called by those algorithms' services
- * after service_enter(). */
-static int module_cast_ensure(void);
+/* Defined in state.c: run the self-tests deferred to the first use of one
+ * algorithm family (CAST_RSA, CAST_ECDSA) unless they have passed; FM_OK,
+ * or FM_ERR_STATE when the module is (or has just gone) out of
+ * OPERATIONAL. Called by those algorithms' services after service_enter(). */
+#define CAST_RSA   1u
+#define CAST_ECDSA 2u
+#define CAST_ALL   (CAST_RSA | CAST_ECDSA)
+static int module_cast_ensure(unsigned family);
+
+/* Defined in selftest.c: 1 in the test-only break build (FM_BREAK_TESTS)
+ * when FIPSMOD_BREAK names `test`, else 0. For the conditional tests that
+ * live with their algorithm (pairwise consistency, entropy health). */
+static int module_break(const char *test);
 
 /* The module's RBG (src/drbg/random.c): len bytes from the DRBG behind
  * fm_random_bytes; FM_OK, FM_ERR_ENTROPY or FM_ERR_STATE (out zeroed). */

@@ -49,5 +49,7 @@
 #include "../rsa/rsa.c"
 #include "../rsa/rsa_keygen.c"
 
+#include "../ec/ecdsa.c"
+
 #include "selftest.c"
 #include "state.c"

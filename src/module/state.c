@@ -44,6 +44,8 @@ static const char *module_reason_text(int reason)
     case MODULE_REASON_ENTROPY_HEALTH: return "entropy health test failed";
     case MODULE_REASON_RSA_PCT:        return "RSA pairwise consistency test failed on a "
                                               "generated key";
+    case MODULE_REASON_ECDSA_PCT:      return "ECDSA pairwise consistency test failed on a "
+                                              "generated key";
     case MODULE_REASON_ENTROPY_SOURCE: return "entropy source failed: the OS noise source "
                                               "returned no data";
     default:                           return selftest_reason_text(reason);
@@ -153,25 +155,25 @@ static int selftest_run_all(int power_up)
             return rc;
     }
     if (!power_up)
-        __atomic_store_n(&v->deferred_done, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&v->deferred_done, CAST_ALL, __ATOMIC_RELEASE);
     return selftest_run_entropy_startup();
 }
 
 /* see internal.h */
-static int module_cast_ensure(void)
+static int module_cast_ensure(unsigned family)
 {
     struct module_vars *v = fm_glue_vars();
     int rc = FM_OK;
 
-    if (__atomic_load_n(&v->deferred_done, __ATOMIC_ACQUIRE))
+    if (__atomic_load_n(&v->deferred_done, __ATOMIC_ACQUIRE) & family)
         return FM_OK;
     module_lock();
-    if (!__atomic_load_n(&v->deferred_done, __ATOMIC_ACQUIRE)) {
+    if (!(__atomic_load_n(&v->deferred_done, __ATOMIC_ACQUIRE) & family)) {
         for (int i = 0; i < SELFTEST_COUNT && rc == FM_OK; i++)
-            if (selftest_deferred(i))
+            if (selftest_deferred(i) == family)
                 rc = selftest_run_one(i);
         if (rc == FM_OK)
-            __atomic_store_n(&v->deferred_done, 1, __ATOMIC_RELEASE);
+            __atomic_fetch_or(&v->deferred_done, family, __ATOMIC_RELEASE);
     }
     module_unlock();
     return module_state_now() == FM_STATE_OPERATIONAL ? FM_OK : FM_ERR_STATE;

@@ -510,7 +510,7 @@ static int rsa_service_enter(void)
     int rc = service_enter();
 
     if (rc == FM_OK)
-        rc = module_cast_ensure();
+        rc = module_cast_ensure(CAST_RSA);
     return rc;
 }
 

@@ -44,6 +44,8 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/core_names.h>
 
 #include <fipsmod/fipsmod.h>
@@ -485,6 +487,140 @@ static int rsa_verify_ossl(struct bench_state *st)
     return EVP_PKEY_verify(r->vctx, r->sig, r->k, r->digest, 32) == 1 ? 0 : -1;
 }
 
+/*
+ * ECDSA (ops/s): one OpenSSL key per curve, imported into fipsmod from its
+ * private scalar and public point; both sides sign (or verify) the same
+ * digest of the curve's hash (SHA-256, SHA-384, SHA-512 for P-256, P-384,
+ * P-521) with a random k, so signatures differ and are not compared; the
+ * setup checks that each side verifies the other's. Key generation is
+ * fm_ec_key_generate (with its pairwise consistency test, which FIPS
+ * 140-3 requires: a signature and a verification per key) against
+ * EVP_PKEY_keygen (none).
+ */
+struct ec_bench {
+    EVP_PKEY *pk;
+    EVP_PKEY_CTX *sctx, *vctx, *gctx;
+    fm_ec_key key;
+    int hash;
+    size_t dlen, siglen, ossl_siglen;
+    uint8_t digest[64], sig[FM_ECDSA_SIG_MAX_LEN], ossl_sig[FM_ECDSA_SIG_MAX_LEN];
+};
+
+static int ec_setup(struct bench_state *st)
+{
+    struct ec_bench *e = calloc(1, sizeof *e);
+    const char *group = st->c->ossl_name;
+    int curve = st->c->fm_alg;
+    uint8_t priv[FM_EC_MAX_BYTES], pub[FM_EC_POINT_MAX_LEN];
+    size_t publen = 0, blen = FM_EC_BYTES(curve);
+    BIGNUM *d = NULL;
+
+    if (e == NULL)
+        return -1;
+    st->extra = e;
+    e->hash = curve == FM_EC_P256 ? FM_SHA256 : curve == FM_EC_P384 ? FM_SHA384 : FM_SHA512;
+    e->dlen = curve == FM_EC_P256 ? 32 : curve == FM_EC_P384 ? 48 : 64;
+    e->pk = EVP_EC_gen(group);
+    if (e->pk == NULL || EVP_PKEY_get_bn_param(e->pk, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1 ||
+        BN_bn2binpad(d, priv, (int)blen) != (int)blen ||
+        EVP_PKEY_get_octet_string_param(e->pk, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub,
+                                        &publen) != 1)
+        return -1;
+    BN_free(d);
+    if (fm_ec_key_import(&e->key, curve, priv, blen, pub, publen) != FM_OK)
+        return -1;
+    if (fm_hash(e->hash, st->in, st->c->bytes ? st->c->bytes : 1, e->digest, e->dlen) != FM_OK)
+        return -1;
+    e->sctx = EVP_PKEY_CTX_new(e->pk, NULL);
+    e->vctx = EVP_PKEY_CTX_new(e->pk, NULL);
+    e->gctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    if (e->sctx == NULL || e->vctx == NULL || e->gctx == NULL ||
+        EVP_PKEY_sign_init(e->sctx) != 1 || EVP_PKEY_verify_init(e->vctx) != 1 ||
+        EVP_PKEY_keygen_init(e->gctx) != 1 ||
+        EVP_PKEY_CTX_set_group_name(e->gctx, group) != 1)
+        return -1;
+    e->ossl_siglen = sizeof e->ossl_sig;
+    if (fm_ecdsa_sign(&e->key, e->hash, e->digest, e->dlen, FM_ECDSA_DER, e->sig,
+                      sizeof e->sig, &e->siglen) != FM_OK ||
+        EVP_PKEY_sign(e->sctx, e->ossl_sig, &e->ossl_siglen, e->digest, e->dlen) != 1)
+        return -1;
+    /* Each side accepts the other's signature. */
+    if (EVP_PKEY_verify(e->vctx, e->sig, e->siglen, e->digest, e->dlen) != 1 ||
+        fm_ecdsa_verify(&e->key, e->hash, e->digest, e->dlen, FM_ECDSA_DER, e->ossl_sig,
+                        e->ossl_siglen) != FM_OK)
+        return -1;
+    return 0;
+}
+
+static void ec_cleanup(struct bench_state *st)
+{
+    struct ec_bench *e = st->extra;
+
+    if (e == NULL)
+        return;
+    EVP_PKEY_CTX_free(e->sctx);
+    EVP_PKEY_CTX_free(e->vctx);
+    EVP_PKEY_CTX_free(e->gctx);
+    EVP_PKEY_free(e->pk);
+    fm_ec_key_wipe(&e->key);
+    free(e);
+    st->extra = NULL;
+}
+
+static int ec_sign_fm(struct bench_state *st)
+{
+    struct ec_bench *e = st->extra;
+    size_t len;
+
+    return fm_ecdsa_sign(&e->key, e->hash, e->digest, e->dlen, FM_ECDSA_DER, st->out, OUT_MAX,
+                         &len);
+}
+
+static int ec_sign_ossl(struct bench_state *st)
+{
+    struct ec_bench *e = st->extra;
+    size_t len = OUT_MAX;
+
+    return EVP_PKEY_sign(e->sctx, st->out, &len, e->digest, e->dlen) == 1 ? 0 : -1;
+}
+
+static int ec_verify_fm(struct bench_state *st)
+{
+    struct ec_bench *e = st->extra;
+
+    return fm_ecdsa_verify(&e->key, e->hash, e->digest, e->dlen, FM_ECDSA_DER, e->ossl_sig,
+                           e->ossl_siglen);
+}
+
+static int ec_verify_ossl(struct bench_state *st)
+{
+    struct ec_bench *e = st->extra;
+
+    return EVP_PKEY_verify(e->vctx, e->ossl_sig, e->ossl_siglen, e->digest, e->dlen) == 1 ? 0
+                                                                                          : -1;
+}
+
+static int ec_keygen_fm(struct bench_state *st)
+{
+    static fm_ec_key key;
+
+    return fm_ec_key_generate(&key, st->c->fm_alg);
+}
+
+static int ec_keygen_ossl(struct bench_state *st)
+{
+    struct ec_bench *e = st->extra;
+    EVP_PKEY *pk = NULL;
+    int ok = EVP_PKEY_keygen(e->gctx, &pk) == 1;
+
+    EVP_PKEY_free(pk);
+    return ok ? 0 : -1;
+}
+
+/* For ECDSA cases the "alg" slot carries the curve, the name OpenSSL's. */
+#define EC_CASE(name, curve, group, fm, ossl) \
+    { name, 0, curve, group, 0, ec_setup, ec_cleanup, fm, ossl }
+
 /* For RSA cases the "alg" slot carries the modulus bits, and the signing
  * cases compare the whole signature (outlen = bits / 8). */
 #define RSA_SIGN_CASE(name, bits) \
@@ -537,6 +673,15 @@ static const struct bench_case CASES[] = {
     RSA_VERIFY_CASE("RSA-3072-verify", 3072),
     RSA_SIGN_CASE("RSA-4096-sign", 4096),
     RSA_VERIFY_CASE("RSA-4096-verify", 4096),
+    EC_CASE("ECDSA-P-256-sign", FM_EC_P256, "P-256", ec_sign_fm, ec_sign_ossl),
+    EC_CASE("ECDSA-P-256-verify", FM_EC_P256, "P-256", ec_verify_fm, ec_verify_ossl),
+    EC_CASE("ECDSA-P-256-keygen", FM_EC_P256, "P-256", ec_keygen_fm, ec_keygen_ossl),
+    EC_CASE("ECDSA-P-384-sign", FM_EC_P384, "P-384", ec_sign_fm, ec_sign_ossl),
+    EC_CASE("ECDSA-P-384-verify", FM_EC_P384, "P-384", ec_verify_fm, ec_verify_ossl),
+    EC_CASE("ECDSA-P-384-keygen", FM_EC_P384, "P-384", ec_keygen_fm, ec_keygen_ossl),
+    EC_CASE("ECDSA-P-521-sign", FM_EC_P521, "P-521", ec_sign_fm, ec_sign_ossl),
+    EC_CASE("ECDSA-P-521-verify", FM_EC_P521, "P-521", ec_verify_fm, ec_verify_ossl),
+    EC_CASE("ECDSA-P-521-keygen", FM_EC_P521, "P-521", ec_keygen_fm, ec_keygen_ossl),
 };
 #define NCASES (sizeof CASES / sizeof CASES[0])
 

@@ -609,6 +609,66 @@ static int run_rsa(transcript *t)
     return fails;
 }
 
+/*
+ * ECDSA on each curve: a key generated in the module (d from the DRBG,
+ * secret from the entropy source on: rejection sampling, k G, the pairwise
+ * test), signatures with a random k and with RFC 6979 (HMAC of the secret
+ * d), a private key imported from a secret buffer (the range check and
+ * the recomputation of Q), and its export. Public: Q, the digest, the
+ * signatures, every verdict (made so by the module). Verification runs on
+ * public data only, and is checked with the rest. Random signatures
+ * differ per run, so the transcript gets the verdicts and the
+ * deterministic signature.
+ */
+static int run_ecdsa(const char *name, int curve, int hash, size_t dlen, transcript *t)
+{
+    static fm_ec_key key, imp;
+    uint8_t dg[64], sig[FM_ECDSA_SIG_MAX_LEN], d[FM_EC_MAX_BYTES], ok[5];
+    uint8_t pub[FM_EC_POINT_MAX_LEN];
+    size_t len = 0, publen = 0, blen = FM_EC_BYTES(curve);
+    int rc, fails = 0;
+
+    fill(dg, sizeof dg, 0x4c01 + (uint64_t)curve);
+    rc = fm_ec_key_generate(&key, curve);
+    fails += check(rc == FM_OK, name, "key generation failed", (size_t)curve, 0);
+    if (rc != FM_OK)
+        return fails;
+    rc = fm_ecdsa_sign(&key, hash, dg, dlen, FM_ECDSA_DER, sig, sizeof sig, &len);
+    FM_PUBLIC(sig, sizeof sig);
+    ok[0] = rc == FM_OK && fm_ecdsa_verify(&key, hash, dg, dlen, FM_ECDSA_DER, sig, len) == FM_OK;
+    rc = fm_ecdsa_sign(&key, hash, dg, dlen, FM_ECDSA_P1363 | FM_ECDSA_DETERMINISTIC, sig,
+                       sizeof sig, &len);
+    FM_PUBLIC(sig, sizeof sig);
+    ok[1] = rc == FM_OK && fm_ecdsa_verify(&key, hash, dg, dlen, FM_ECDSA_P1363, sig, len) ==
+                               FM_OK;
+    /* A private key from outside: d secret in the caller's buffer. */
+    fill(d, blen, 0x4c10 + (uint64_t)curve);
+    d[0] = 0x01;
+    FM_SECRET(d, blen);
+    rc = fm_ec_key_import(&imp, curve, d, blen, NULL, 0);
+    ok[2] = rc == FM_OK;
+    rc = fm_ecdsa_sign(&imp, hash, dg, dlen, FM_ECDSA_P1363 | FM_ECDSA_DETERMINISTIC, sig,
+                       sizeof sig, &len);
+    FM_PUBLIC(sig, sizeof sig);
+    transcript_add(t, sig, len);
+    rc = fm_ec_key_public_bytes(&imp, 0, pub, sizeof pub, &publen);
+    ok[3] = rc == FM_OK && publen == 1 + 2 * blen;
+    transcript_add(t, pub, publen);
+    rc = fm_ec_key_private_bytes(&imp, d, blen);
+    FM_PUBLIC(d, blen);
+    ok[4] = rc == FM_OK && d[0] == 0x01;
+    for (size_t i = 0; i < sizeof ok; i++)
+        fails += check(ok[i], name, "an operation gave the wrong result", i, 0);
+    transcript_add(t, ok, sizeof ok);
+    fm_ec_key_wipe(&key);
+    fm_ec_key_wipe(&imp);
+    return fails;
+}
+
+static int run_p256(transcript *t) { return run_ecdsa("ECDSA P-256", FM_EC_P256, FM_SHA256, 32, t); }
+static int run_p384(transcript *t) { return run_ecdsa("ECDSA P-384", FM_EC_P384, FM_SHA384, 48, t); }
+static int run_p521(transcript *t) { return run_ecdsa("ECDSA P-521", FM_EC_P521, FM_SHA512, 64, t); }
+
 static int run_drbg128(transcript *t) { return run_drbg("CTR_DRBG AES-128", FM_DRBG_AES128, 16, t); }
 static int run_drbg256(transcript *t) { return run_drbg("CTR_DRBG AES-256", FM_DRBG_AES256, 32, t); }
 
@@ -815,6 +875,9 @@ static const ct_case cases[] = {
     { "KW/KWP AES-128", FM_FAMILY_AES, run_kw128 },
     { "KW/KWP AES-256", FM_FAMILY_AES, run_kw256 },
     { "RSA-2048 keygen, sign, OAEP, RSADP", FM_FAMILY_RSA, run_rsa },
+    { "ECDSA P-256 keygen, sign, import", 0, run_p256 },
+    { "ECDSA P-384 keygen, sign, import", 0, run_p384 },
+    { "ECDSA P-521 keygen, sign, import", 0, run_p521 },
 #else
     { "leak: branch on a secret byte", 0, run_leak_branch },
     { "leak: table index by a secret byte", 0, run_leak_index },
