@@ -30,6 +30,7 @@ static const struct acvp_alg *const handler_tables[] = {
     acvp_kw_algs,
     acvp_drbg_algs,
     acvp_rsa_algs,
+    acvp_ecdsa_algs,
 };
 
 static const char acvp_help[] =
@@ -105,6 +106,19 @@ static const char acvp_help[] =
     "  KTS-IFC (revision Sp800-56Br2)\n"
     "      recognised, nothing claimed: the module has no KTS-OAEP scheme\n"
     "      service (each test says why).\n"
+    "  ECDSA keyGen (revision FIPS186-5)\n"
+    "      AFT, secretGenerationMode \"testing candidates\" (FIPS 186-5 A.2.2)\n"
+    "      -> d, qx, qy. \"extra bits\" (A.2.1) is not claimed.\n"
+    "  ECDSA keyVer (revision FIPS186-5)\n"
+    "      qx, qy -> testPassed (full public key validation).\n"
+    "  ECDSA sigGen (revision FIPS186-5)\n"
+    "      one generated key per group (group answer qx, qy); message -> r, s\n"
+    "      with a random k; componentTest true: the message is the digest.\n"
+    "  ECDSA sigVer (revision FIPS186-5)\n"
+    "      message, qx, qy, r, s -> testPassed.\n"
+    "      ECDSA on P-256, P-384 and P-521 with SHA-2; other curves (P-192,\n"
+    "      P-224, K-, B-), SHA-1, SHA-3, SHAKE and SP800-106 conformance groups\n"
+    "      are not claimed.\n"
     "\n"
     "The module works on whole bytes. A test whose message, key or MAC length\n"
     "in bits is not a multiple of 8 (other than an AES-CTR payload) is\n"

@@ -58,6 +58,7 @@ extern const struct acvp_alg acvp_cmac_algs[];
 extern const struct acvp_alg acvp_kw_algs[];
 extern const struct acvp_alg acvp_drbg_algs[];
 extern const struct acvp_alg acvp_rsa_algs[];
+extern const struct acvp_alg acvp_ecdsa_algs[];
 
 /* Print "fipsmod acvp: ALG tgId N tcId M: <message>"; returns -1. */
 int acvp_error(struct acvp_run *run, const char *fmt, ...)

@@ -19,8 +19,9 @@
  * pass nor a failure. An expected test missing from the response is a
  * failure, so a response cannot pass by leaving tests out.
  *
- * Some answers are random (a generated key, a PSS signature, the IUT's
- * own signing key in an RSA sigGen group) and can never equal NIST's.
+ * Some answers are random (a generated key, a PSS or ECDSA signature, the
+ * IUT's own signing key in an RSA or ECDSA sigGen group) and can never
+ * equal NIST's.
  * tests/kat/kat_verify.c checks those independently (with OpenSSL) and
  * writes a verdict for each: {"testGroups": [{"tgId", "tests": [{"tcId",
  * "verified": true|false, "why"}]}]}. With --verdicts, a test that has a

@@ -27,6 +27,19 @@
  *     mod (p - 1), dmq1 = d mod (q - 1), iqmp = q^-1 mod p (crt); p mod 8
  *     and q mod 8 when the group fixes them; no modulus returned twice in
  *     the set (a repeated key means a broken random generator).
+ *   ECDSA keyGen (every group). The key is the IUT's own. Checked (FIPS
+ *     186-5 A.2, SP 800-186 3.2.1): d, qx and qy written at the curve's
+ *     width, 1 <= d <= n - 1, d G = (qx, qy), and no d returned twice in
+ *     the set.
+ *   ECDSA sigGen (every group). The IUT signs with its own key, returned
+ *     as the group's qx, qy, so NIST's r, s can never match. Checked: the
+ *     group's (qx, qy) is a point of the curve with coordinates below p
+ *     (SP 800-56A Rev. 3 5.6.2.3.3; on the P-curves, of cofactor 1, that
+ *     implies n Q = O), r and s at most the curve's width, and (r, s)
+ *     verifies under that key with OpenSSL over hashAlg(message), or over
+ *     the message itself when componentTest is true (it is then the
+ *     digest). SP800-106 randomized-hashing groups cannot be checked here
+ *     and fail if answered (fipsmod does not claim them).
  *
  * Output: {"testGroups": [{"tgId": N, "tests": [{"tcId": M, "verified":
  * true|false, ["why": "..."]}]}]}, one entry for each such test that the
@@ -45,7 +58,9 @@
 #include <jansson.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
@@ -397,6 +412,228 @@ out:
     return ok;
 }
 
+/* ---- ECDSA keyGen and sigGen ------------------------------------------------ */
+
+/* A curve by its ACVP name ("P-256", "K-233", "B-571"); NULL if OpenSSL lacks it. */
+static EC_GROUP *ec_group(const char *name, int *nid)
+{
+    *nid = name != NULL ? EC_curve_nist2nid(name) : NID_undef;
+    return *nid != NID_undef ? EC_GROUP_new_by_curve_name(*nid) : NULL;
+}
+
+/* Bytes of a field element of g (ACVP writes every coordinate at this width). */
+static int ec_field_bytes(const EC_GROUP *g)
+{
+    return (EC_GROUP_get_degree(g) + 7) / 8;
+}
+
+/* A hex field as a BIGNUM of at most `bytes` bytes, written with exactly `digits` digits
+ * when digits > 0. NULL (with the reason in c) otherwise. */
+static BIGNUM *ec_int(struct check *c, const json_t *obj, const char *key, int bytes, int digits)
+{
+    const char *hex = str(obj, key);
+    BIGNUM *bn = bn_field(obj, key);
+
+    if (bn == NULL) {
+        fail(c, "%s is missing or not hex", key);
+        return NULL;
+    }
+    if (digits > 0 && strlen(hex) != (size_t)digits) {
+        fail(c, "%s has %zu hex digits, not the curve's %d", key, strlen(hex), digits);
+        BN_free(bn);
+        return NULL;
+    }
+    if (BN_num_bytes(bn) > bytes) {
+        fail(c, "%s is longer than %d bytes", key, bytes);
+        BN_free(bn);
+        return NULL;
+    }
+    return bn;
+}
+
+static bool ecdsa_keygen_verify(struct check *c, const json_t *pg, const json_t *rt,
+                                struct seen *s)
+{
+    int nid;
+    EC_GROUP *g = ec_group(str(pg, "curve"), &nid);
+    BN_CTX *ctx = BN_CTX_new();
+    BIGNUM *d = NULL, *qx = NULL, *qy = NULL, *x = BN_new(), *y = BN_new();
+    EC_POINT *q = NULL;
+    int bytes;
+    bool ok = false;
+
+    if (ctx == NULL || x == NULL || y == NULL)
+        fatal("out of memory");
+    if (g == NULL) {
+        fail(c, "cannot check curve %s", str(pg, "curve") ? str(pg, "curve") : "?");
+        goto out;
+    }
+    bytes = ec_field_bytes(g);
+    /* d is a scalar, written at the width of n, which is the field's for these curves. */
+    if ((d = ec_int(c, rt, "d", (BN_num_bits(EC_GROUP_get0_order(g)) + 7) / 8,
+                    2 * ((BN_num_bits(EC_GROUP_get0_order(g)) + 7) / 8))) == NULL ||
+        (qx = ec_int(c, rt, "qx", bytes, 2 * bytes)) == NULL ||
+        (qy = ec_int(c, rt, "qy", bytes, 2 * bytes)) == NULL)
+        goto out;
+    if (BN_is_zero(d) || BN_cmp(d, EC_GROUP_get0_order(g)) >= 0) {
+        fail(c, "d is not in [1, n - 1]");
+        goto out;
+    }
+    if (!seen_once(s, d)) {
+        fail(c, "this d was already returned by another test");
+        goto out;
+    }
+    q = EC_POINT_new(g);
+    if (q == NULL || !EC_POINT_mul(g, q, d, NULL, NULL, ctx) ||
+        !EC_POINT_get_affine_coordinates(g, q, x, y, ctx))
+        fatal("OpenSSL could not compute d G");
+    if (BN_cmp(x, qx) != 0 || BN_cmp(y, qy) != 0) {
+        fail(c, "(qx, qy) is not d G");
+        goto out;
+    }
+    ok = true;
+out:
+    EC_POINT_free(q);
+    BN_free(d);
+    BN_free(qx);
+    BN_free(qy);
+    BN_free(x);
+    BN_free(y);
+    BN_CTX_free(ctx);
+    EC_GROUP_free(g);
+    return ok;
+}
+
+/* The group's public key (qx, qy) as an EVP_PKEY, after checking it is a valid point. */
+static EVP_PKEY *ec_public(struct check *c, const EC_GROUP *g, int nid, const json_t *rg)
+{
+    int bytes = ec_field_bytes(g);
+    BIGNUM *qx = ec_int(c, rg, "qx", bytes, 0), *qy = NULL, *p = BN_new();
+    BN_CTX *ctx = BN_CTX_new();
+    EC_POINT *q = EC_POINT_new(g);
+    unsigned char pt[1 + 2 * 66];
+    OSSL_PARAM_BLD *b = NULL;
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *pctx = NULL;
+    EVP_PKEY *pkey = NULL;
+    size_t ptlen;
+
+    if (p == NULL || ctx == NULL || q == NULL)
+        fatal("out of memory");
+    if (qx == NULL || (qy = ec_int(c, rg, "qy", bytes, 0)) == NULL)
+        goto out; /* c says which */
+    if (!EC_GROUP_get_curve(g, p, NULL, NULL, ctx))
+        fatal("OpenSSL could not read the curve");
+    if (BN_cmp(qx, p) >= 0 || BN_cmp(qy, p) >= 0 ||
+        !EC_POINT_set_affine_coordinates(g, q, qx, qy, ctx) ||
+        EC_POINT_is_on_curve(g, q, ctx) != 1) {
+        fail(c, "the group's (qx, qy) is not a point of the curve");
+        goto out;
+    }
+    ptlen = EC_POINT_point2oct(g, q, POINT_CONVERSION_UNCOMPRESSED, pt, sizeof pt, ctx);
+    b = OSSL_PARAM_BLD_new();
+    if (ptlen == 0 || b == NULL ||
+        !OSSL_PARAM_BLD_push_utf8_string(b, OSSL_PKEY_PARAM_GROUP_NAME, OBJ_nid2sn(nid), 0) ||
+        !OSSL_PARAM_BLD_push_octet_string(b, OSSL_PKEY_PARAM_PUB_KEY, pt, ptlen) ||
+        (params = OSSL_PARAM_BLD_to_param(b)) == NULL ||
+        (pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL ||
+        EVP_PKEY_fromdata_init(pctx) <= 0 ||
+        EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0) {
+        pkey = NULL;
+        fail(c, "OpenSSL could not load the group's key");
+    }
+out:
+    EVP_PKEY_CTX_free(pctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(b);
+    EC_POINT_free(q);
+    BN_CTX_free(ctx);
+    BN_free(p);
+    BN_free(qx);
+    BN_free(qy);
+    return pkey;
+}
+
+static bool ecdsa_siggen_verify(struct check *c, const json_t *pg, const json_t *rg,
+                                const json_t *pt, const json_t *rt)
+{
+    const char *conformance = str(pg, "conformance");
+    const EVP_MD *md = acvp_md(str(pg, "hashAlg"));
+    bool component = json_is_true(json_object_get(pg, "componentTest"));
+    int nid;
+    EC_GROUP *g = ec_group(str(pg, "curve"), &nid);
+    unsigned char *msg = NULL, *der = NULL, dg[EVP_MAX_MD_SIZE];
+    const unsigned char *tbs;
+    unsigned int dglen = 0;
+    size_t tbslen;
+    long msglen;
+    BIGNUM *r = NULL, *s = NULL;
+    ECDSA_SIG *sig = NULL;
+    EVP_PKEY *pkey = NULL;
+    EVP_PKEY_CTX *vctx = NULL;
+    int derlen, bytes;
+    bool ok = false;
+
+    if (g == NULL || md == NULL || (conformance != NULL && conformance[0] != '\0')) {
+        fail(c, "cannot check curve %s hashAlg %s conformance %s", str(pg, "curve") ?
+             str(pg, "curve") : "?", str(pg, "hashAlg") ? str(pg, "hashAlg") : "?",
+             conformance ? conformance : "-");
+        goto out;
+    }
+    bytes = (BN_num_bits(EC_GROUP_get0_order(g)) + 7) / 8;
+    if ((pkey = ec_public(c, g, nid, rg)) == NULL)
+        goto out;
+    if (!bytes_field(pt, "message", &msg, &msglen)) {
+        fail(c, "missing or malformed message");
+        goto out;
+    }
+    if (component) {
+        /* componentTest: the message is the digest (ACVP draws it hashAlg-long). */
+        if (msglen != EVP_MD_get_size(md)) {
+            fail(c, "componentTest message of %ld bytes is not a %s digest", msglen,
+                 str(pg, "hashAlg"));
+            goto out;
+        }
+        tbs = msg;
+        tbslen = (size_t)msglen;
+    } else {
+        if (!EVP_Digest(msg, (size_t)msglen, dg, &dglen, md, NULL))
+            fatal("OpenSSL could not hash the message");
+        tbs = dg;
+        tbslen = dglen;
+    }
+    if ((r = ec_int(c, rt, "r", bytes, 0)) == NULL || (s = ec_int(c, rt, "s", bytes, 0)) == NULL)
+        goto out;
+    sig = ECDSA_SIG_new();
+    if (sig == NULL || !ECDSA_SIG_set0(sig, r, s))
+        fatal("out of memory");
+    r = s = NULL; /* owned by sig */
+    derlen = i2d_ECDSA_SIG(sig, &der);
+    vctx = EVP_PKEY_CTX_new(pkey, NULL);
+    if (derlen <= 0 || vctx == NULL || EVP_PKEY_verify_init(vctx) <= 0) {
+        fail(c, "OpenSSL could not set up the verification");
+        goto out;
+    }
+    /* No signature digest is set: OpenSSL takes tbs as the digest and truncates it to
+     * the bit length of n (FIPS 186-5 6.4.2 step 3), whatever its length. */
+    if (EVP_PKEY_verify(vctx, der, (size_t)derlen, tbs, tbslen) != 1) {
+        fail(c, "(r, s) does not verify under the group's qx, qy (%s, %s%s)", str(pg, "curve"),
+             str(pg, "hashAlg"), component ? ", componentTest" : "");
+        goto out;
+    }
+    ok = true;
+out:
+    EVP_PKEY_CTX_free(vctx);
+    EVP_PKEY_free(pkey);
+    OPENSSL_free(der);
+    OPENSSL_free(msg);
+    ECDSA_SIG_free(sig);
+    BN_free(r);
+    BN_free(s);
+    EC_GROUP_free(g);
+    return ok;
+}
+
 /* ---- driver -------------------------------------------------------------- */
 
 static const json_t *find_id(const json_t *array, const char *key, json_int_t id)
@@ -414,7 +651,7 @@ int main(int argc, char **argv)
 {
     json_t *prompt, *resp, *out, *groups, *pg;
     const char *alg, *mode;
-    bool siggen, keygen;
+    bool siggen, keygen, ec_siggen, ec_keygen;
     struct seen seen = { 0 };
     size_t i, j;
 
@@ -428,6 +665,10 @@ int main(int argc, char **argv)
     mode = str(prompt, "mode");
     siggen = alg != NULL && mode != NULL && strcmp(alg, "RSA") == 0 && strcmp(mode, "sigGen") == 0;
     keygen = alg != NULL && mode != NULL && strcmp(alg, "RSA") == 0 && strcmp(mode, "keyGen") == 0;
+    ec_siggen = alg != NULL && mode != NULL && strcmp(alg, "ECDSA") == 0 &&
+                strcmp(mode, "sigGen") == 0;
+    ec_keygen = alg != NULL && mode != NULL && strcmp(alg, "ECDSA") == 0 &&
+                strcmp(mode, "keyGen") == 0;
 
     out = json_object();
     groups = json_array();
@@ -439,7 +680,8 @@ int main(int argc, char **argv)
         const json_t *rg = find_id(json_object_get(resp, "testGroups"), "tgId", tg);
         json_t *vg, *vtests, *pt;
 
-        if (!siggen && !(keygen && type != NULL && strcmp(type, "GDT") == 0))
+        if (!siggen && !ec_siggen && !ec_keygen &&
+            !(keygen && type != NULL && strcmp(type, "GDT") == 0))
             continue;
         if (rg == NULL)
             continue; /* kat-grade reports the missing tests */
@@ -458,7 +700,14 @@ int main(int argc, char **argv)
 
             if (rt == NULL || json_object_get(rt, "notClaimed") != NULL)
                 continue;
-            ok = siggen ? siggen_verify(&c, pg, rg, pt, rt) : keygen_verify(&c, pg, rt, &seen);
+            if (siggen)
+                ok = siggen_verify(&c, pg, rg, pt, rt);
+            else if (keygen)
+                ok = keygen_verify(&c, pg, rt, &seen);
+            else if (ec_siggen)
+                ok = ecdsa_siggen_verify(&c, pg, rg, pt, rt);
+            else
+                ok = ecdsa_keygen_verify(&c, pg, rt, &seen);
             v = json_pack("{s:I, s:b}", "tcId", (json_int_t)tc, "verified", ok);
             if (v == NULL || (!ok && json_object_set_new(v, "why", json_string(c.why)) != 0) ||
                 json_array_append_new(vtests, v) != 0)

@@ -8,11 +8,13 @@
 # answers with `build/kat-grade`: first the sets shipped in kat-vectors/,
 # then NIST's sample sets in ../shared/vectors/acvp/ when that folder exists.
 #
-# Random answers (RSA keyGen GDT keys, RSA sigGen keys and signatures) can
-# never equal NIST's: build/kat-verify (tests/kat/kat_verify.c, OpenSSL's
-# libcrypto as the independent oracle) checks them and kat-grade takes its
-# verdicts for those tests (see both files); `make kat` builds it. Those
-# tests are never passed unchecked.
+# Random answers (RSA keyGen GDT keys, RSA sigGen keys and signatures,
+# ECDSA keyGen keys, ECDSA sigGen keys and signatures) can never equal
+# NIST's: build/kat-verify (tests/kat/kat_verify.c, OpenSSL's libcrypto as
+# the independent oracle) checks them and kat-grade takes its verdicts for
+# those tests (see both files); `make kat` builds it. Those tests are never
+# passed unchecked: without a verdict they are compared with NIST's answers
+# and fail.
 #
 # Output, one line per vector set, meant to be read by people and by grep:
 #   PASS <name> <passed>/<claimed> [(<k> not claimed: <why>)] [<seconds> s]
