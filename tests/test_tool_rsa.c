@@ -1172,8 +1172,8 @@ static void test_errors(void **state)
     FM(&r, "sign", "-key", psskey, "-sha256", "-pss", "-in", msg);
     expect_error(&r, 3, psskey, "RSASSA-PSS", "not supported", NULL);
     run_free(&r);
-    FM(&r, "sign", "-key", eckey, "-sha256", "-in", msg);
-    expect_error(&r, 3, eckey, "EC key", "not supported", NULL);
+    FM(&r, "encrypt", "-pubkey", eckey, "-oaep", "-sha256", "-in", msg);
+    expect_error(&r, 3, eckey, "EC key", "RSA keys only", "not supported", NULL);
     run_free(&r);
     FM(&r, "verify", "-pubkey", cert, "-sha256", "-sig", sig, "-in", msg);
     expect_error(&r, 1, cert, "CERTIFICATE", NULL);

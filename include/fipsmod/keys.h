@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Key encodings: DER and PEM for RSA keys (outside the module boundary).
+ * Key encodings: DER and PEM for RSA and EC keys (outside the module
+ * boundary).
  *
  * These functions only translate between bytes and fm_rsa_components
- * (fipsmod/rsa.h); they hold no keys, need no fm_init(), and are not
- * cryptographic services of the module. Whether a key is mathematically
- * valid (p * q = n, d, CRT values, sizes the module approves) is checked
- * when the module imports it; here the checks are structural: strict DER
- * (X.690 section 10: one encoding per value, so a key that parses
- * re-encodes to exactly its input bytes) and sizes sane enough to hand on.
+ * (fipsmod/rsa.h) or fm_ec_components (below); they hold no keys, need no
+ * fm_init(), and are not cryptographic services of the module. Whether a
+ * key is mathematically valid (p * q = n, d, CRT values, sizes the module
+ * approves; d in [1, n-1], a point on the curve that matches d) is checked
+ * when the module imports it (fm_rsa_key_import, fm_ec_key_import); here
+ * the checks are structural: strict DER (X.690 section 10: one encoding per
+ * value, so a key that parses re-encodes to exactly its input bytes) and
+ * sizes sane enough to hand on.
  *
- * Forms (FM_KEY_FORM_*), and the OpenSSL 3 commands that write them:
+ * RSA forms (FM_KEY_FORM_*), and the OpenSSL 3 commands that write them:
  *
  *   form          ASN.1 type                                 PEM label        openssl
  *   PKCS1_PRIVATE RSAPrivateKey (RFC 8017 A.1.2, version 0)  RSA PRIVATE KEY  pkey -traditional (PEM),
@@ -24,7 +27,33 @@
  * whatever its PEM default; libcrypto's i2d_PKCS8_PRIV_KEY_INFO and
  * PEM_write_bio_PrivateKey write PKCS#8.)
  *
- * PKCS#8 and SPKI carry the AlgorithmIdentifier rsaEncryption
+ * EC forms (P-256, P-384 and P-521 on named curves only), and the OpenSSL 3
+ * commands that write them:
+ *
+ *   form   ASN.1 type                                    PEM label        openssl
+ *   SEC1   ECPrivateKey (RFC 5915 3, SEC 1 C.4),         EC PRIVATE KEY   ec (PEM and -outform DER),
+ *          version 1, with parameters                                     pkey -traditional (PEM),
+ *                                                                         pkey -outform DER (3.0)
+ *   PKCS8  PrivateKeyInfo (RFC 5208 5, version 0):       PRIVATE KEY      pkey (PEM), genpkey,
+ *          id-ecPublicKey + namedCurve, holding an                        pkcs8 -topk8 -nocrypt -outform DER
+ *          ECPrivateKey without parameters
+ *   SPKI   SubjectPublicKeyInfo (RFC 5480 2):            PUBLIC KEY       pkey -pubout, ec -pubout
+ *          id-ecPublicKey + namedCurve, the point
+ *
+ * The curve is always a namedCurve OID (RFC 5480 2.1.1.1): prime256v1 =
+ * secp256r1 (1.2.840.10045.3.1.7), secp384r1 (1.3.132.0.34), secp521r1
+ * (1.3.132.0.35); the algorithm is id-ecPublicKey (1.2.840.10045.2.1). The
+ * private key d is an OCTET STRING of exactly the curve's byte length
+ * (RFC 5915 3: ceiling(log2(n) / 8) octets, FM_EC_BYTES); the public key Q
+ * is the SEC 1 2.3.3 octet string, uncompressed (04 || x || y) or
+ * compressed (02/03 || x), as `openssl ec -conv_form` chooses, in a BIT
+ * STRING. The publicKey field of an ECPrivateKey is optional (absent when
+ * written by `openssl ec -no_public`). OpenSSL's PKCS#8 leaves the
+ * parameters out of the inner ECPrivateKey (the AlgorithmIdentifier has
+ * them); one that repeats them is accepted when they are the same curve,
+ * and re-encoded without them, so that form alone is not byte-canonical.
+ *
+ * RSA PKCS#8 and SPKI carry the AlgorithmIdentifier rsaEncryption
  * (1.2.840.113549.1.1.1) whose parameters MUST be NULL (RFC 3279 2.3.1,
  * RFC 8017 A.1): absent parameters are refused (FM_ERR_DECODE) rather
  * than tolerated, so that every accepted input has exactly one encoding;
@@ -37,7 +66,11 @@
  *     parameters restrict the key to one hash and salt length, which
  *     fm_rsa_components cannot carry, so accepting them as plain RSA keys
  *     would silently drop a restriction;
- *   - any other algorithm in a PKCS#8 or SPKI wrapper (EC keys, ...);
+ *   - any other algorithm in a PKCS#8 or SPKI wrapper (for
+ *     fm_rsa_der_parse EC keys, for fm_ec_der_parse RSA keys, ...);
+ *   - EC keys on curves other than P-256, P-384 and P-521, with explicit
+ *     parameters (specifiedCurve: `openssl ec -param_enc explicit`) or
+ *     implicitCurve, or a public point in the X9.62 hybrid form (06/07);
  *   - encrypted PKCS#8 (EncryptedPrivateKeyInfo, RFC 5208 6, PEM label
  *     "ENCRYPTED PRIVATE KEY"): decrypt it first, e.g.
  *     `openssl pkey -in enc.pem -out key.pem`; this library has no
@@ -57,23 +90,30 @@
 #define FIPSMOD_KEYS_H
 
 #include "common.h"
+#include "ec.h"
 #include "rsa.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Key forms (fm_rsa_der_parse reports one; fm_rsa_der_encode takes one). */
+/* Key forms (the parsers report one; the encoders take one). */
 #define FM_KEY_FORM_PKCS1_PRIVATE 1 /* RSAPrivateKey */
 #define FM_KEY_FORM_PKCS8         2 /* PrivateKeyInfo */
 #define FM_KEY_FORM_PKCS1_PUBLIC  3 /* RSAPublicKey */
 #define FM_KEY_FORM_SPKI          4 /* SubjectPublicKeyInfo */
+#define FM_KEY_FORM_SEC1          5 /* ECPrivateKey, RFC 5915 / SEC 1 C.4 */
+
+/* Key types (fm_key_der_type reports one). */
+#define FM_KEY_TYPE_RSA 1 /* for fm_rsa_der_parse */
+#define FM_KEY_TYPE_EC  2 /* for fm_ec_der_parse */
 
 /* PEM labels (RFC 7468 5, 10, 11, 13; the RSA ones as OpenSSL writes). */
 #define FM_PEM_LABEL_PRIVATE_KEY           "PRIVATE KEY"           /* FM_KEY_FORM_PKCS8 */
 #define FM_PEM_LABEL_RSA_PRIVATE_KEY       "RSA PRIVATE KEY"       /* FM_KEY_FORM_PKCS1_PRIVATE */
 #define FM_PEM_LABEL_PUBLIC_KEY            "PUBLIC KEY"            /* FM_KEY_FORM_SPKI */
 #define FM_PEM_LABEL_RSA_PUBLIC_KEY        "RSA PUBLIC KEY"        /* FM_KEY_FORM_PKCS1_PUBLIC */
+#define FM_PEM_LABEL_EC_PRIVATE_KEY        "EC PRIVATE KEY"        /* FM_KEY_FORM_SEC1 */
 #define FM_PEM_LABEL_ENCRYPTED_PRIVATE_KEY "ENCRYPTED PRIVATE KEY" /* not supported */
 
 /* Largest RSA modulus accepted, in bits. */
@@ -144,6 +184,94 @@ FM_EXPORT int fm_rsa_der_parse(fm_rsa_components *c, int *form,
  */
 FM_EXPORT int fm_rsa_der_encode(uint8_t *out, size_t cap, size_t *outlen,
                                 int form, const fm_rsa_components *c);
+
+/*
+ * Which parser takes the DER key der[0..len): *type = FM_KEY_TYPE_RSA
+ * (PKCS#1 RSAPrivateKey or RSAPublicKey; PKCS#8 or SPKI with rsaEncryption
+ * or id-RSASSA-PSS) or FM_KEY_TYPE_EC (SEC1 ECPrivateKey; PKCS#8 or SPKI
+ * with id-ecPublicKey). Only the outline is read: the outer SEQUENCE, the
+ * tags of its first two elements and the algorithm's OID; the parser named
+ * does every other check and may still refuse the key (an RSASSA-PSS key,
+ * an EC key on another curve, ...).
+ *
+ * Returns FM_OK; FM_ERR_ARG (type NULL, or der NULL with len != 0);
+ * FM_ERR_DECODE (not the outline of any of those structures);
+ * FM_ERR_UNSUPPORTED (a PKCS#8 or SPKI of another algorithm, or an
+ * EncryptedPrivateKeyInfo). On error *type is 0.
+ */
+FM_EXPORT int fm_key_der_type(const uint8_t *der, size_t len, int *type);
+
+/* EC key components: what fm_ec_der_parse finds and fm_ec_der_encode takes. */
+typedef struct {
+    int curve;                    /* FM_EC_P256, FM_EC_P384, FM_EC_P521 */
+    const uint8_t *priv;          /* d, exactly FM_EC_BYTES(curve) octets, big-endian; */
+    size_t priv_len;              /*   NULL (length 0) in a public key */
+    const uint8_t *pub;           /* Q, SEC 1 2.3.3 (04 || x || y or 02/03 || x); NULL */
+    size_t pub_len;               /*   in a private key that has no publicKey field */
+} fm_ec_components;
+
+/*
+ * The longest DER fm_ec_der_parse accepts: PKCS#8 of a P-521 key with an
+ * uncompressed point whose inner ECPrivateKey repeats the parameters. The
+ * longest fm_ec_der_encode writes is 241 octets (the same without them). A
+ * buffer this size holds any form of any supported EC key.
+ */
+#define FM_EC_DER_MAX_LEN 250
+
+/*
+ * Parse an EC key in DER, detecting its form: SEC1 ECPrivateKey, PKCS#8
+ * PrivateKeyInfo or SubjectPublicKeyInfo (the table at the top).
+ *
+ * On success *c points into der (the caller keeps der alive and wipes it
+ * when done with a private key). c->curve is the named curve; c->priv is
+ * the privateKey octets (NULL in SPKI); c->pub the point's octets, NULL
+ * when a private key has no publicKey field. *form is set to the
+ * FM_KEY_FORM_* found; form may be NULL.
+ *
+ * The whole of der[0..len) must be the one key: trailing bytes are an
+ * error. Checked here: strict DER; the structure; the curve; the private
+ * key's length (exactly FM_EC_BYTES(curve)); the point's shape (length and
+ * first octet for the curve). Not checked here: d in [1, n-1], the point
+ * on the curve, d and Q matching: fm_ec_key_import does that.
+ *
+ * Returns FM_OK; FM_ERR_ARG (c NULL, or der NULL with len != 0);
+ * FM_ERR_DECODE (not valid DER, not one of the three structures (RSA's
+ * PKCS#1 structures included), an ECPrivateKey version other than 1, a
+ * PKCS#8 version above 1, id-ecPublicKey without parameters, a standalone
+ * ECPrivateKey without parameters, inner parameters that differ from the
+ * PKCS#8 AlgorithmIdentifier's, a privateKey of the wrong length, a point
+ * of the wrong length or first octet, the point at infinity);
+ * FM_ERR_UNSUPPORTED (a well-formed key of a kind listed at the top of
+ * this file: another curve, explicit or implicit parameters, a hybrid
+ * point, another algorithm, encrypted PKCS#8, PKCS#8 attributes or version
+ * 1). On error *c and *form are zeroed.
+ */
+FM_EXPORT int fm_ec_der_parse(fm_ec_components *c, int *form, const uint8_t *der, size_t len);
+
+/*
+ * Encode the EC key c in `form` (FM_KEY_FORM_SEC1, FM_KEY_FORM_PKCS8 or
+ * FM_KEY_FORM_SPKI) as DER into out[0..cap) and set *outlen to its length:
+ * byte for byte what OpenSSL 3 writes for the same key in that form (the
+ * commands in the table at the top): SEC1 with the namedCurve parameters,
+ * PKCS#8 version 0 without attributes whose ECPrivateKey leaves them out.
+ * The point is written as given (uncompressed or compressed); a private
+ * form without c->pub has no publicKey field, as `openssl ec -no_public`
+ * writes (to match OpenSSL's default, pass the public key:
+ * fm_ec_key_public_bytes).
+ *
+ * The SPKI form uses only curve and pub, so a private key's components
+ * with its point give its public key. A buffer of FM_EC_DER_MAX_LEN octets
+ * is always enough; out may be NULL with cap 0 to ask for the size.
+ *
+ * Returns FM_OK; FM_ERR_ARG (outlen or c NULL, out NULL with cap != 0, an
+ * unknown form or curve, priv NULL in a private form, pub NULL in SPKI);
+ * FM_ERR_KEY (priv_len other than FM_EC_BYTES(curve); a point whose length
+ * and first octet are not an uncompressed or compressed point of the
+ * curve); FM_ERR_LENGTH (cap too small: *outlen is set to the length
+ * needed). On every error out[0..cap) is zeroed.
+ */
+FM_EXPORT int fm_ec_der_encode(uint8_t *out, size_t cap, size_t *outlen, int form,
+                               const fm_ec_components *c);
 
 /*
  * Decode the first PEM block (RFC 7468) in pem[0..pemlen): its DER into

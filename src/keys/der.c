@@ -263,6 +263,86 @@ int fm_der_read_bit_string(fm_der_reader *r, const uint8_t **val, size_t *vlen)
     return FM_OK;
 }
 
+/* ---- structures shared by the key formats ---------------------------------- */
+
+int fm_der_open_sequence(const uint8_t *der, size_t len, fm_der_reader *seq)
+{
+    fm_der_reader top;
+    int rc;
+
+    fm_der_reader_init(&top, der, len);
+    if ((rc = fm_der_read_sequence(&top, seq)) != FM_OK)
+        return rc;
+    return fm_der_end(&top);
+}
+
+int fm_der_read_algid(fm_der_reader *r, const uint8_t **oid, size_t *oidlen,
+                      fm_der_reader *params)
+{
+    fm_der_reader save = *r, alg, rest;
+    const uint8_t *v;
+    size_t vlen;
+    uint8_t tag;
+    int rc;
+
+    if ((rc = fm_der_read_sequence(r, &alg)) != FM_OK)
+        return rc;
+    if ((rc = fm_der_read_oid(&alg, oid, oidlen)) != FM_OK)
+        goto fail;
+    /* The parameters, when present, are one element: the reader spans its
+     * identifier, length and contents, so the caller reads it with the
+     * function for the type it expects. */
+    rest = alg;
+    if (!fm_der_at_end(&alg) && (rc = fm_der_read_any(&alg, &tag, &v, &vlen)) != FM_OK)
+        goto fail;
+    if ((rc = fm_der_end(&alg)) != FM_OK)
+        goto fail;
+    fm_der_reader_init(params, rest.p, rest.len);
+    return FM_OK;
+fail:
+    *r = save;
+    return rc;
+}
+
+int fm_der_read_pkcs8(fm_der_reader *seq, fm_der_pkcs8 *p8)
+{
+    fm_der_reader save = *seq;
+    const uint8_t *v;
+    size_t vlen;
+    int rc;
+
+    memset(p8, 0, sizeof *p8);
+    if ((rc = fm_der_read_small_uint(seq, &p8->version)) != FM_OK)
+        goto fail;
+    /* RFC 5958 2: v1(0) and v2(1); anything later is no version we know. */
+    if (p8->version > 1) {
+        rc = FM_ERR_DECODE;
+        goto fail;
+    }
+    if ((rc = fm_der_read_algid(seq, &p8->alg_oid, &p8->alg_oid_len, &p8->alg_params)) != FM_OK ||
+        (rc = fm_der_read_octet_string(seq, &p8->key, &p8->key_len)) != FM_OK)
+        goto fail;
+    /* attributes [0] IMPLICIT SET OF (constructed), then, in version 1
+     * only, publicKey [1] IMPLICIT BIT STRING (primitive). */
+    if (fm_der_next_is(seq, FM_DER_CTX(0))) {
+        if ((rc = fm_der_read_tlv(seq, FM_DER_CTX(0), &v, &vlen)) != FM_OK)
+            goto fail;
+        p8->attributes = 1;
+    }
+    if (p8->version == 1 && fm_der_next_is(seq, FM_DER_CTX_PRIM(1))) {
+        if ((rc = fm_der_read_tlv(seq, FM_DER_CTX_PRIM(1), &v, &vlen)) != FM_OK)
+            goto fail;
+        p8->public_key = 1;
+    }
+    if ((rc = fm_der_end(seq)) != FM_OK)
+        goto fail;
+    return FM_OK;
+fail:
+    *seq = save;
+    memset(p8, 0, sizeof *p8);
+    return rc;
+}
+
 /* ---- sizes ----------------------------------------------------------------- */
 
 void fm_der_strip(const uint8_t **p, size_t *len)
@@ -373,6 +453,14 @@ void fm_der_put_oid(fm_der_writer *w, const uint8_t *oid, size_t len)
 void fm_der_put_null(fm_der_writer *w)
 {
     fm_der_put_header(w, FM_DER_NULL, 0);
+}
+
+void fm_der_put_bit_string_header(fm_der_writer *w, size_t n)
+{
+    static const uint8_t no_unused_bits = 0;
+
+    fm_der_put_header(w, FM_DER_BIT_STRING, 1 + n);
+    fm_der_put_bytes(w, &no_unused_bits, 1);
 }
 
 int fm_der_writer_finish(const fm_der_writer *w, size_t expect)

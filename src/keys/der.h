@@ -133,6 +133,51 @@ DER_API int fm_der_read_octet_string(fm_der_reader *r, const uint8_t **val, size
  * unused-bits octet. */
 DER_API int fm_der_read_bit_string(fm_der_reader *r, const uint8_t **val, size_t *vlen);
 
+/* ---- structures shared by the key formats ---------------------------------- */
+
+/*
+ * The whole input der[0..len) as exactly one SEQUENCE (the outer element
+ * of every key form): *seq reads its contents. Trailing octets after it
+ * are FM_ERR_DECODE.
+ */
+DER_API int fm_der_open_sequence(const uint8_t *der, size_t len, fm_der_reader *seq);
+
+/*
+ * AlgorithmIdentifier (RFC 5280 4.1.1.2): SEQUENCE { algorithm OBJECT
+ * IDENTIFIER, parameters ANY DEFINED BY algorithm OPTIONAL }. *oid, *oidlen
+ * are the OID's content octets; *params reads the parameters element (its
+ * whole encoding, identifier and length octets included), or nothing when
+ * they are absent. More than one element after the OID is FM_ERR_DECODE.
+ * What the OID and the parameters mean is the caller's to check.
+ */
+DER_API int fm_der_read_algid(fm_der_reader *r, const uint8_t **oid, size_t *oidlen,
+                              fm_der_reader *params);
+
+/*
+ * PrivateKeyInfo (RFC 5208 5) and OneAsymmetricKey (RFC 5958 2), read from
+ * the contents of the outer SEQUENCE:
+ *   SEQUENCE { version INTEGER (0 | 1), privateKeyAlgorithm
+ *       AlgorithmIdentifier, privateKey OCTET STRING,
+ *       attributes [0] IMPLICIT Attributes OPTIONAL,
+ *       publicKey [1] IMPLICIT BIT STRING OPTIONAL (version 1 only) }
+ * FM_OK when the envelope is well formed (the reader is then at its end);
+ * FM_ERR_DECODE otherwise, a version above 1 and a publicKey in version 0
+ * included. Which versions, algorithms and optional fields are supported
+ * is the caller's decision: every field is reported.
+ */
+typedef struct {
+    uint32_t version;
+    const uint8_t *alg_oid;    /* privateKeyAlgorithm's OID (content octets) */
+    size_t alg_oid_len;
+    fm_der_reader alg_params;  /* its parameters element, empty when absent */
+    const uint8_t *key;        /* privateKey's content octets */
+    size_t key_len;
+    int attributes;            /* 1 when [0] attributes is present */
+    int public_key;            /* 1 when [1] publicKey is present */
+} fm_der_pkcs8;
+
+DER_API int fm_der_read_pkcs8(fm_der_reader *seq, fm_der_pkcs8 *p8);
+
 /* ---- sizes ------------------------------------------------------------------- */
 
 /* Skip leading zero octets of a big-endian magnitude (may leave *len 0). */
@@ -166,6 +211,9 @@ DER_API void fm_der_put_small_uint(fm_der_writer *w, uint32_t v);
 /* A whole OBJECT IDENTIFIER from its content octets; a whole NULL. */
 DER_API void fm_der_put_oid(fm_der_writer *w, const uint8_t *oid, size_t len);
 DER_API void fm_der_put_null(fm_der_writer *w);
+/* Identifier and length octets of a BIT STRING holding n whole octets, and
+ * its unused-bits octet 0 (X.690 8.6.2.2): the n octets follow. */
+DER_API void fm_der_put_bit_string_header(fm_der_writer *w, size_t n);
 
 /* FM_OK when exactly `expect` octets were written and nothing failed,
  * else FM_ERR_INTERNAL. */

@@ -9,13 +9,15 @@
 # Needs clang (libFuzzer ships with it): as root it is installed with apt;
 # otherwise the exact command is printed.
 #
-# Targets: fuzz_rsa_der (DER and PEM parsers for RSA keys, src/keys/).
-# The key-format sources are compiled into each target with the sanitizers
-# and coverage; the rest comes from the library.
+# Targets: fuzz_rsa_der (DER and PEM parsers for RSA keys, src/keys/),
+# fuzz_ec_der (the EC key parser and encoder and fm_key_der_type, with the
+# same PEM layer), fuzz_ecdsa_verify (fm_ecdsa_verify on random and edited
+# signatures, its verdict compared with OpenSSL's libcrypto). The key-format sources are compiled into each target
+# with the sanitizers and coverage; the rest comes from the library.
 
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_TARGETS := rsa_der
+FUZZ_TARGETS := rsa_der ec_der ecdsa_verify
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     $(WARN) -D_GNU_SOURCE $(INC)
 
@@ -35,6 +37,11 @@ fuzz-clang:
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(KEYS_SRCS) src/keys/der.h $(HEADERS) $(LIB_A) | fuzz-clang
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(KEYS_SRCS) $(LIB_A) -lpthread
+
+# The verification target needs libcrypto, the oracle, and no key formats.
+$(BUILD)/fuzz/fuzz_ecdsa_verify: tests/fuzz/fuzz_ecdsa_verify.c $(HEADERS) $(LIB_A) | fuzz-clang
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(LIB_A) $$(pkg-config --libs libcrypto) -lpthread
 
 fuzz: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
