@@ -548,6 +548,7 @@ int fm_ec_key_import(fm_ec_key *key, int curve, const uint8_t *priv, size_t priv
 
     if (key == NULL)
         return service_exit(FM_ERR_ARG, 0);
+    wipe(key, sizeof *key); /* the whole context, as generation does */
     if (rc == FM_OK && ((priv == NULL && pub == NULL) || (priv != NULL && priv_len == 0)))
         rc = FM_ERR_ARG;
     if (rc == FM_OK && !ec_curve_valid(curve))
@@ -617,27 +618,18 @@ int fm_ec_key_private_bytes(const fm_ec_key *key, uint8_t *out, size_t len)
     return service_exit(rc, rc == FM_OK);
 }
 
-/* see fipsmod/ec.h */
+/* see fipsmod/ec.h. Like fm_rsa_key_info, it shows status: it works in
+ * every state and is not a cryptographic service (no indicator). */
 int fm_ec_key_info(const fm_ec_key *key, int *curve, int *is_private)
 {
     const ec_key_state *st = (const ec_key_state *)key;
-    int rc = service_enter();
+    int rc = key == NULL ? FM_ERR_ARG : ec_ctx_check(st);
 
     if (curve != NULL)
-        *curve = 0;
+        *curve = rc == FM_OK ? st->curve : 0;
     if (is_private != NULL)
-        *is_private = 0;
-    if (key == NULL)
-        return service_exit(FM_ERR_ARG, 0);
-    if (rc == FM_OK)
-        rc = ec_ctx_check(st);
-    if (rc == FM_OK) {
-        if (curve != NULL)
-            *curve = st->curve;
-        if (is_private != NULL)
-            *is_private = st->is_private;
-    }
-    return service_exit(rc, rc == FM_OK);
+        *is_private = rc == FM_OK ? st->is_private : 0;
+    return rc;
 }
 
 /* see fipsmod/ec.h */

@@ -30,20 +30,26 @@
  *      alone reports FM_SELFTEST_FAIL; then walks every exported function.
  *      A self-test that is deferred (FM_SELFTEST_DEFERRED after power-up) is
  *      triggered by fm_selftest(), which runs deferred tests.
- *   4. The conditional test "rsa-pct" (RSA key generation's pairwise
- *      consistency test): power-up passes, fm_rsa_generate_key fails with
- *      FM_ERR_SELFTEST and a zeroed key, the module is in ERROR (no failed
- *      self-test named, the reason given) and the walk is refused.
- *   5. Names that match no self-test break nothing: "no-such-test", the empty
- *      string, and each real name shortened by one character and lengthened
- *      by one (a prefix match would be a bug). Each child powers up normally
- *      and the whole walk succeeds in it.
+ *   4. The conditional tests, the pairwise consistency tests of key
+ *      generation: "rsa-pct" (fm_rsa_generate_key, 2048 bits) and
+ *      "ecdsa-pct" (fm_ec_key_generate, P-256). Power-up passes, the
+ *      generation fails with FM_ERR_SELFTEST and a zeroed key, the module is
+ *      in ERROR (no failed self-test named, the reason given) and the walk
+ *      is refused.
+ *   5. Names that match no test break nothing: "no-such-test", the empty
+ *      string, and each self-test and conditional test name shortened by
+ *      one character and lengthened by one (a prefix match would be a bug).
+ *      Each child powers up normally and the whole walk succeeds in it.
  *
  * The walk calls each exported function with valid arguments. The update,
  * final and verify calls need a live context, and none can be made in a
  * process that starts in the error state, so the parent makes them (init +
  * "abc") and hands their bytes to each child on stdin; contexts are plain
  * caller-owned memory that may be copied by assignment (sha2.h, hmac.h).
+ * Likewise the keys: the RSA key rsa_pem and the P-256 key ec_pem, both
+ * decoded by the key-format functions and imported by the parent, with
+ * signatures of H("abc") (and an RSA-OAEP ciphertext) for the children to
+ * verify (decrypt).
  * Output buffers are filled with 0xAA first and followed by one 0xAA guard
  * byte.
  *
@@ -72,6 +78,14 @@
  *     (buffer), fm_rsa_sign, fm_rsa_oaep_decrypt and
  *     fm_rsa_decrypt_primitive (output, *outlen, and the key, which they
  *     take as writable), fm_rsa_verify, fm_rsa_oaep_encrypt (output),
+ *     fm_ec_key_generate, fm_ec_key_import (private, and public only) and
+ *     fm_ec_key_public (into another context and in place: the key is the
+ *     output), fm_ec_key_public_bytes (uncompressed and compressed: the
+ *     whole buffer and *len), fm_ec_key_private_bytes (buffer),
+ *     fm_ecdsa_sign (DER with a random k, and
+ *     P1363 with RFC 6979's: the whole buffer and *siglen),
+ *     fm_ecdsa_verify (DER and P1363, the right signature; DER, a wrong
+ *     one),
  *     fm_selftest (must not leave ERROR; only a new process clears it).
  *   still working in ERROR, with the same answers as when operational:
  *     fm_init (returns the power-up error again), fm_module_status_get,
@@ -79,8 +93,9 @@
  *     fm_service_approved, fm_error_name, fm_version, fm_wipe,
  *     fm_hash_wipe, fm_hmac_wipe, fm_aes_cmac_wipe, fm_aes_gcm_wipe,
  *     fm_aes_gcm_ctx_wipe, fm_drbg_uninstantiate, fm_rsa_key_wipe,
- *     fm_rsa_key_info; the key formats, which are outside the module
- *     (fm_rsa_der_parse, fm_rsa_der_encode, fm_pem_decode, fm_pem_encode);
+ *     fm_rsa_key_info, fm_ec_key_info, fm_ec_key_wipe; the key formats, which are outside
+ *     the module (fm_rsa_der_parse, fm_rsa_der_encode, fm_ec_der_parse,
+ *     fm_ec_der_encode, fm_key_der_type, fm_pem_decode, fm_pem_encode);
  *     and, by decision: fm_cpu_features, fm_impl_name, fm_cpu_set_features,
  *     fm_hash_digest_len, fm_hash_block_len. security-policy.md section 4
  *     lists them as "show status" and "select implementations", not as
@@ -147,6 +162,10 @@ typedef struct {
     fm_rsa_key rsa;                     /* rsa_pem imported */
     uint8_t rsa_sig[256];               /* PKCS#1 v1.5 SHA-256 signature of H("abc") */
     uint8_t rsa_ct[256];                /* RSA-OAEP SHA-256 of "abc" */
+    fm_ec_key ec;                       /* ec_pem imported (P-256, private) */
+    uint8_t ec_sig[FM_ECDSA_SIG_MAX_LEN]; /* DER ECDSA SHA-256 signature of H("abc") */
+    size_t ec_siglen;
+    uint8_t ec_sig_det[64];             /* the same, RFC 6979 k, r || s (P1363) */
     size_t ntests;
     char names[MAX_TESTS][MAX_NAME];    /* self-test names, in fm_selftest_get order */
 } handoff;
@@ -184,6 +203,16 @@ static const char rsa_pem[] =
     "eTK6kFUGaskvN0katF2OkuuxL1Y97SLlbaF181TGv7gowKX7LrMh8zbKKGWIR380\n"
     "A6yoJr4YS7DAlm0fUTCBaxazDwukHJDrkYqdsmxWQ53j7dSLG/Cv\n"
     "-----END RSA PRIVATE KEY-----\n";
+
+/* A P-256 test key, made with `openssl genpkey -algorithm EC -pkeyopt
+ * ec_paramgen_curve:P-256` (OpenSSL 3.0: PKCS#8 with the public key); it
+ * protects nothing. */
+static const char ec_pem[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgpAjfz4xhoX8H1lCC\n"
+    "3hthGOcoRK6CjvXprfHG5D7qSU+hRANCAAQWArwyY4CgnZhhGsMZY6CwGjRxJhKi\n"
+    "xLj+0o2dWaoMUrteZRiwV6y+gX6XBhQ4W4UyQEWq5qbThL5I5L72ZbZ0\n"
+    "-----END PRIVATE KEY-----\n";
 
 static handoff ho;
 
@@ -1498,6 +1527,315 @@ static void walk_pem_encode(void)
         bad("fm_pem_encode failed");
 }
 
+/*
+ * EC (P-256). The key is imported from ec_pem through the key-format
+ * functions (outside the module: they work in ERROR too); the parent's
+ * imported key and signatures are handed over (an fm_ec_key holds no
+ * pointer, so the child's copy works as it is). Every EC service, key
+ * information included, refuses in ERROR; those that write a key (generate,
+ * import, public) zero it, those that write bytes zero the whole buffer
+ * they were given and *len.
+ */
+static void ec_components(fm_ec_components *c, uint8_t *der, size_t cap, size_t *derlen)
+{
+    char label[FM_PEM_LABEL_MAX];
+    int form = -1;
+
+    memset(c, 0, sizeof *c);
+    *derlen = 0;
+    if (fm_pem_decode(der, cap, derlen, label, sizeof label, ec_pem, sizeof ec_pem - 1) !=
+            FM_OK ||
+        strcmp(label, FM_PEM_LABEL_PRIVATE_KEY) != 0 ||
+        fm_ec_der_parse(c, &form, der, *derlen) != FM_OK || form != FM_KEY_FORM_PKCS8 ||
+        c->curve != FM_EC_P256 || c->priv == NULL || c->priv_len != 32 || c->pub == NULL ||
+        c->pub_len != 65)
+        bad("cannot decode the test EC key (PKCS#8, P-256, with its public key)");
+}
+
+static void walk_ec_key_generate(void)
+{
+    struct {
+        fm_ec_key k;
+        uint8_t guard;
+    } b;
+
+    memset(&b, 0xAA, sizeof b);
+    service_result("fm_ec_key_generate", fm_ec_key_generate(&b.k, FM_EC_P256), &b.k,
+                   sizeof b.k);
+    fm_ec_key_wipe(&b.k);
+}
+
+/* While operational: does k hold ec_pem's point (and d when is_private)? */
+static void ec_key_matches(const char *call, const fm_ec_key *k, const fm_ec_components *c,
+                           int is_private)
+{
+    uint8_t pub[FM_EC_POINT_MAX_LEN], priv[32];
+    size_t len = 0;
+    int curve = 0, priv_flag = -1;
+
+    if (fm_ec_key_info(k, &curve, &priv_flag) != FM_OK || curve != FM_EC_P256 ||
+        priv_flag != is_private)
+        bad("%s: the key is not a P-256 %s key (curve %d, private %d)", call,
+            is_private ? "private" : "public", curve, priv_flag);
+    else if (c->pub == NULL ||
+             fm_ec_key_public_bytes(k, 0, pub, sizeof pub, &len) != FM_OK ||
+             len != c->pub_len || memcmp(pub, c->pub, len) != 0)
+        bad("%s: the key's public point is not the test key's", call);
+    else if (is_private && (c->priv == NULL || fm_ec_key_private_bytes(k, priv, 32) != FM_OK ||
+                            memcmp(priv, c->priv, 32) != 0))
+        bad("%s: the key's d is not the test key's", call);
+    fm_wipe(priv, sizeof priv);
+}
+
+static void walk_ec_key_import(void)
+{
+    uint8_t der[FM_EC_DER_MAX_LEN];
+    fm_ec_components c;
+    size_t len;
+    struct {
+        fm_ec_key k;
+        uint8_t guard;
+    } b;
+    int rc;
+
+    ec_components(&c, der, sizeof der, &len);
+    memset(&b, 0xAA, sizeof b);
+    rc = fm_ec_key_import(&b.k, c.curve, c.priv, c.priv_len, c.pub, c.pub_len);
+    service_result("fm_ec_key_import(private)", rc, &b.k, sizeof b.k);
+    if (want.error == 0 && rc == FM_OK)
+        ec_key_matches("fm_ec_key_import(private)", &b.k, &c, 1);
+    fm_ec_key_wipe(&b.k);
+
+    /* A public key alone. */
+    memset(&b, 0xAA, sizeof b);
+    rc = fm_ec_key_import(&b.k, c.curve, NULL, 0, c.pub, c.pub_len);
+    service_result("fm_ec_key_import(public)", rc, &b.k, sizeof b.k);
+    if (want.error == 0 && rc == FM_OK)
+        ec_key_matches("fm_ec_key_import(public)", &b.k, &c, 0);
+    fm_ec_key_wipe(&b.k);
+    fm_wipe(der, sizeof der);
+}
+
+/* Uncompressed and compressed; the answers are the point of ec_pem. */
+static void walk_ec_key_public_bytes(void)
+{
+    uint8_t der[FM_EC_DER_MAX_LEN];
+    fm_ec_components c;
+    size_t derlen;
+    int compressed;
+
+    ec_components(&c, der, sizeof der, &derlen);
+    for (compressed = 0; compressed <= 1; compressed++) {
+        const char *call = compressed ? "fm_ec_key_public_bytes(compressed)"
+                                      : "fm_ec_key_public_bytes(uncompressed)";
+        size_t want_len = compressed ? 33 : 65, len = 0xAA;
+        struct {
+            uint8_t out[FM_EC_POINT_MAX_LEN];
+            uint8_t guard;
+        } b;
+        int rc;
+
+        memset(&b, 0xAA, sizeof b);
+        rc = fm_ec_key_public_bytes(&ho.ec, compressed, b.out, sizeof b.out, &len);
+        service_result(call, rc, b.out, sizeof b.out);
+        if (want.error != 0 && len != 0)
+            bad("%s: refused, but *len is %zu, not 0", call, len);
+        if (want.error == 0 && rc == FM_OK && c.pub != NULL &&
+            (len != want_len || memcmp(b.out + 1, c.pub + 1, 32) != 0 ||
+             b.out[0] != (compressed ? 0x02 | (c.pub[64] & 1) : 0x04) ||
+             (!compressed && memcmp(b.out, c.pub, 65) != 0)))
+            bad("%s gave a wrong answer while operational", call);
+    }
+    fm_wipe(der, sizeof der);
+}
+
+static void walk_ec_key_private_bytes(void)
+{
+    uint8_t der[FM_EC_DER_MAX_LEN];
+    fm_ec_components c;
+    size_t derlen;
+    struct {
+        uint8_t out[32];
+        uint8_t guard;
+    } b;
+    int rc;
+
+    ec_components(&c, der, sizeof der, &derlen);
+    memset(&b, 0xAA, sizeof b);
+    rc = fm_ec_key_private_bytes(&ho.ec, b.out, sizeof b.out);
+    service_result("fm_ec_key_private_bytes", rc, b.out, sizeof b.out);
+    if (want.error == 0 && rc == FM_OK && c.priv != NULL && memcmp(b.out, c.priv, 32) != 0)
+        bad("fm_ec_key_private_bytes gave a wrong answer while operational");
+    fm_wipe(&b, sizeof b);
+    fm_wipe(der, sizeof der);
+}
+
+/* Its outputs, the curve and the private flag, side by side. */
+static void walk_ec_key_info(void)
+{
+    int curve = 0, priv = -1;
+
+    if (fm_ec_key_info(&ho.ec, &curve, &priv) != FM_OK || curve != FM_EC_P256 || priv != 1)
+        bad("fm_ec_key_info: want P-256 (%d), private; got %d, %d", FM_EC_P256, curve, priv);
+}
+
+/* Into another context, and in place (pub == key): the key is the output. */
+static void walk_ec_key_public(void)
+{
+    struct {
+        fm_ec_key k;
+        uint8_t guard;
+    } b;
+    uint8_t der[FM_EC_DER_MAX_LEN];
+    fm_ec_components c;
+    fm_ec_key k = ho.ec;
+    size_t len;
+    int rc;
+
+    ec_components(&c, der, sizeof der, &len);
+    memset(&b, 0xAA, sizeof b);
+    rc = fm_ec_key_public(&b.k, &ho.ec);
+    service_result("fm_ec_key_public", rc, &b.k, sizeof b.k);
+    if (want.error == 0 && rc == FM_OK)
+        ec_key_matches("fm_ec_key_public", &b.k, &c, 0);
+    fm_ec_key_wipe(&b.k);
+
+    rc = fm_ec_key_public(&k, &k);
+    service_result("fm_ec_key_public(in place)", rc, NULL, 0);
+    context_wiped("fm_ec_key_public(in place)", &k, sizeof k);
+    if (want.error == 0 && rc == FM_OK)
+        ec_key_matches("fm_ec_key_public(in place)", &k, &c, 0);
+    fm_ec_key_wipe(&k);
+    fm_wipe(der, sizeof der);
+}
+
+/*
+ * Sign H("abc") twice: DER with a random k (checked by verifying it while
+ * operational), and RFC 6979 r || s, which must equal the parent's. The
+ * whole buffer given (cap bytes) and *siglen are the outputs.
+ */
+static void walk_ecdsa_sign(void)
+{
+    int det;
+
+    for (det = 0; det <= 1; det++) {
+        const char *call = det ? "fm_ecdsa_sign(P1363, deterministic)" : "fm_ecdsa_sign(DER)";
+        unsigned flags = det ? FM_ECDSA_P1363 | FM_ECDSA_DETERMINISTIC : FM_ECDSA_DER;
+        size_t len = 0xAA;
+        struct {
+            uint8_t sig[FM_ECDSA_SIG_MAX_LEN];
+            uint8_t guard;
+        } b;
+        int rc;
+
+        memset(&b, 0xAA, sizeof b);
+        rc = fm_ecdsa_sign(&ho.ec, FM_SHA256, ho.digest[1], 32, flags, b.sig, sizeof b.sig,
+                           &len);
+        service_result(call, rc, b.sig, sizeof b.sig);
+        if (want.error != 0 && len != 0)
+            bad("%s: refused, but *siglen is %zu, not 0", call, len);
+        if (want.error != 0 || rc != FM_OK)
+            continue;
+        if (det && (len != 64 || memcmp(b.sig, ho.ec_sig_det, 64) != 0))
+            bad("%s differs from the parent's signature of the same digest", call);
+        if (!det && (len > sizeof b.sig ||
+                     fm_ecdsa_verify(&ho.ec, FM_SHA256, ho.digest[1], 32, FM_ECDSA_DER, b.sig,
+                                     len) != FM_OK))
+            bad("%s: the signature does not verify", call);
+    }
+}
+
+/* The parent's DER and P1363 signatures; a wrong one gives FM_ERR_VERIFY
+ * when operational, FM_ERR_STATE in ERROR. */
+static void walk_ecdsa_verify(void)
+{
+    uint8_t wrong[FM_ECDSA_SIG_MAX_LEN];
+    int rc;
+
+    if (ho.ec_siglen == 0 || ho.ec_siglen > sizeof wrong) {
+        bad("fm_ecdsa_verify: no signature from the parent (length %zu)", ho.ec_siglen);
+        return;
+    }
+    service_result("fm_ecdsa_verify(DER, right signature)",
+                   fm_ecdsa_verify(&ho.ec, FM_SHA256, ho.digest[1], 32, FM_ECDSA_DER, ho.ec_sig,
+                                   ho.ec_siglen), NULL, 0);
+    service_result("fm_ecdsa_verify(P1363, right signature)",
+                   fm_ecdsa_verify(&ho.ec, FM_SHA256, ho.digest[1], 32, FM_ECDSA_P1363,
+                                   ho.ec_sig_det, sizeof ho.ec_sig_det), NULL, 0);
+    memcpy(wrong, ho.ec_sig, sizeof wrong);
+    wrong[ho.ec_siglen - 1] ^= 1; /* the last byte of s */
+    rc = fm_ecdsa_verify(&ho.ec, FM_SHA256, ho.digest[1], 32, FM_ECDSA_DER, wrong,
+                         ho.ec_siglen);
+    if (want.error == 0) {
+        if (rc != FM_ERR_VERIFY)
+            bad("fm_ecdsa_verify(wrong signature) returned %s while operational, want "
+                "FM_ERR_VERIFY", err_name(rc));
+    } else {
+        service_result("fm_ecdsa_verify(wrong signature)", rc, NULL, 0);
+    }
+}
+
+static void walk_ec_key_wipe(void)
+{
+    fm_ec_key k = ho.ec;
+
+    if (fm_ec_key_wipe(&k) != FM_OK || first_nonzero(&k, sizeof k) != sizeof k)
+        bad("fm_ec_key_wipe did not zero the key");
+    if (fm_ec_key_wipe(NULL) != FM_ERR_ARG)
+        bad("fm_ec_key_wipe(NULL) did not return FM_ERR_ARG");
+}
+
+/* The EC key formats are outside the module and keep working. */
+static void walk_ec_der_parse(void)
+{
+    uint8_t der[FM_EC_DER_MAX_LEN];
+    fm_ec_components c;
+    size_t len;
+
+    ec_components(&c, der, sizeof der, &len); /* pem_decode + ec_der_parse, PKCS#8 */
+    fm_wipe(der, sizeof der);
+}
+
+/* PKCS#8 re-encodes to the bytes OpenSSL wrote; the SPKI parses back to the point. */
+static void walk_ec_der_encode(void)
+{
+    uint8_t der[FM_EC_DER_MAX_LEN], out[FM_EC_DER_MAX_LEN];
+    fm_ec_components c, pc;
+    size_t len, outlen = 0;
+    int form = -1;
+
+    ec_components(&c, der, sizeof der, &len);
+    if (fm_ec_der_encode(out, sizeof out, &outlen, FM_KEY_FORM_PKCS8, &c) != FM_OK ||
+        outlen != len || memcmp(out, der, len) != 0)
+        bad("fm_ec_der_encode(PKCS#8) did not give back the key's DER");
+    if (fm_ec_der_encode(out, sizeof out, &outlen, FM_KEY_FORM_SPKI, &c) != FM_OK ||
+        fm_ec_der_parse(&pc, &form, out, outlen) != FM_OK || form != FM_KEY_FORM_SPKI ||
+        pc.curve != FM_EC_P256 || pc.priv != NULL || pc.pub_len != c.pub_len ||
+        c.pub == NULL || memcmp(pc.pub, c.pub, c.pub_len) != 0)
+        bad("fm_ec_der_encode(SPKI) did not give the key's public key");
+    fm_wipe(der, sizeof der);
+    fm_wipe(out, sizeof out);
+}
+
+static void walk_key_der_type(void)
+{
+    uint8_t der[2048];
+    char label[FM_PEM_LABEL_MAX];
+    size_t len = 0;
+    int type = -1;
+
+    if (fm_pem_decode(der, sizeof der, &len, label, sizeof label, ec_pem, sizeof ec_pem - 1) !=
+            FM_OK ||
+        fm_key_der_type(der, len, &type) != FM_OK || type != FM_KEY_TYPE_EC)
+        bad("fm_key_der_type does not say FM_KEY_TYPE_EC for the test EC key (type %d)", type);
+    type = -1;
+    if (fm_pem_decode(der, sizeof der, &len, label, sizeof label, rsa_pem, sizeof rsa_pem - 1) !=
+            FM_OK ||
+        fm_key_der_type(der, len, &type) != FM_OK || type != FM_KEY_TYPE_RSA)
+        bad("fm_key_der_type does not say FM_KEY_TYPE_RSA for the test RSA key (type %d)", type);
+    fm_wipe(der, sizeof der);
+}
+
 static const struct {
     const char *name;
     int in_error;
@@ -1559,6 +1897,14 @@ static const struct {
     { "fm_rsa_oaep_encrypt", REFUSED, walk_rsa_oaep_encrypt },
     { "fm_rsa_oaep_decrypt", REFUSED, walk_rsa_oaep_decrypt },
     { "fm_rsa_decrypt_primitive", REFUSED, walk_rsa_decrypt_primitive },
+    { "fm_ec_key_generate", REFUSED, walk_ec_key_generate },
+    { "fm_ec_key_import", REFUSED, walk_ec_key_import },
+    { "fm_ec_key_public_bytes", REFUSED, walk_ec_key_public_bytes },
+    { "fm_ec_key_private_bytes", REFUSED, walk_ec_key_private_bytes },
+    { "fm_ec_key_info", WORKS, walk_ec_key_info },
+    { "fm_ec_key_public", REFUSED, walk_ec_key_public },
+    { "fm_ecdsa_sign", REFUSED, walk_ecdsa_sign },
+    { "fm_ecdsa_verify", REFUSED, walk_ecdsa_verify },
     { "fm_selftest", REFUSED, walk_selftest },
     /* status, zeroisation, implementation selection */
     { "fm_init", WORKS, walk_init },
@@ -1588,6 +1934,10 @@ static const struct {
     { "fm_rsa_der_encode", WORKS, walk_rsa_der_encode },
     { "fm_pem_decode", WORKS, walk_pem_decode },
     { "fm_pem_encode", WORKS, walk_pem_encode },
+    { "fm_ec_key_wipe", WORKS, walk_ec_key_wipe },
+    { "fm_ec_der_parse", WORKS, walk_ec_der_parse },
+    { "fm_ec_der_encode", WORKS, walk_ec_der_encode },
+    { "fm_key_der_type", WORKS, walk_key_der_type },
 };
 #define WALK_N (sizeof walk_table / sizeof walk_table[0])
 
@@ -1913,31 +2263,54 @@ static int child_broken(const char *name)
 }
 
 /*
- * `--child-pct NAME`: FIPSMOD_BREAK=NAME breaks a conditional test (the
- * pairwise consistency test of RSA key generation, "rsa-pct"): power-up
- * passes; the generation that runs it must fail with FM_ERR_SELFTEST, its
- * key zeroed, and leave the module in ERROR, where every service refuses.
+ * `--child-pct NAME`: FIPSMOD_BREAK=NAME breaks a conditional test, the
+ * pairwise consistency test of a key generation ("rsa-pct": RSA,
+ * "ecdsa-pct": EC): power-up passes; the generation that runs it must fail
+ * with FM_ERR_SELFTEST, its key zeroed, and leave the module in ERROR,
+ * where every service refuses.
  */
+static const char *const pct_names[] = { "rsa-pct", "ecdsa-pct" };
+#define NUM_PCT (sizeof pct_names / sizeof pct_names[0])
+
 static int child_pct(const char *name)
 {
     static struct {
         fm_rsa_key k;
         uint8_t guard;
     } b;
-    int rc = fm_init(0);
+    static struct {
+        fm_ec_key k;
+        uint8_t guard;
+    } e;
+    const char *call;
+    int rc;
 
+    if (strcmp(name, "rsa-pct") != 0 && strcmp(name, "ecdsa-pct") != 0) {
+        bad("child: \"%s\" is not a conditional test this driver knows", name);
+        return 1;
+    }
+    rc = fm_init(0);
     if (rc != FM_OK) {
         bad("fm_init(0) returned %s with only the conditional test \"%s\" broken",
             err_name(rc), name);
         return 1;
     }
-    memset(&b, 0xAA, sizeof b);
-    rc = fm_rsa_generate_key(&b.k, 2048, 0);
+    if (strcmp(name, "rsa-pct") == 0) {
+        call = "fm_rsa_generate_key";
+        memset(&b, 0xAA, sizeof b);
+        rc = fm_rsa_generate_key(&b.k, 2048, 0);
+        if (first_nonzero(&b.k, sizeof b.k) != sizeof b.k || b.guard != 0xAA)
+            bad("the key of the failed generation is not zeroed");
+    } else {
+        call = "fm_ec_key_generate";
+        memset(&e, 0xAA, sizeof e);
+        rc = fm_ec_key_generate(&e.k, FM_EC_P256);
+        if (first_nonzero(&e.k, sizeof e.k) != sizeof e.k || e.guard != 0xAA)
+            bad("the key of the failed generation is not zeroed");
+    }
     if (rc != FM_ERR_SELFTEST)
-        bad("fm_rsa_generate_key returned %s with \"%s\" broken, want FM_ERR_SELFTEST",
-            err_name(rc), name);
-    if (first_nonzero(&b.k, sizeof b.k) != sizeof b.k || b.guard != 0xAA)
-        bad("the key of the failed generation is not zeroed");
+        bad("%s returned %s with \"%s\" broken, want FM_ERR_SELFTEST", call, err_name(rc),
+            name);
     want.error = FM_ERR_SELFTEST;
     want.failed_test = NULL; /* a conditional test is not a self-test of the list */
     check_state("after the failed pairwise consistency test");
@@ -2230,6 +2603,22 @@ static int parent(void)
                                 256) != FM_OK)
             bad("cannot prepare the RSA key, signature and ciphertext");
     }
+    {
+        uint8_t der[FM_EC_DER_MAX_LEN];
+        fm_ec_components c;
+        size_t len, detlen = 0;
+
+        ec_components(&c, der, sizeof der, &len);
+        if (fm_ec_key_import(&ho.ec, c.curve, c.priv, c.priv_len, c.pub, c.pub_len) != FM_OK ||
+            fm_ecdsa_sign(&ho.ec, FM_SHA256, ho.digest[1], 32, FM_ECDSA_DER, ho.ec_sig,
+                          sizeof ho.ec_sig, &ho.ec_siglen) != FM_OK ||
+            fm_ecdsa_sign(&ho.ec, FM_SHA256, ho.digest[1], 32,
+                          FM_ECDSA_P1363 | FM_ECDSA_DETERMINISTIC, ho.ec_sig_det,
+                          sizeof ho.ec_sig_det, &detlen) != FM_OK ||
+            detlen != sizeof ho.ec_sig_det)
+            bad("cannot prepare the EC key and signatures");
+        fm_wipe(der, sizeof der);
+    }
     if (memcmp(ho.kw_ct, ho.kw_inv_ct, sizeof ho.kw_ct) == 0 ||
         memcmp(ho.kwp_ct, ho.kwp_inv_ct, sizeof ho.kwp_ct) == 0)
         bad("the forward and inverse-cipher wraps of the same key are equal");
@@ -2270,23 +2659,24 @@ static int parent(void)
         report(what, "error state, services refused", why, out);
     }
 
-    /* The conditional test. */
-    {
-        const char *why = run_child("--child-pct", "rsa-pct", out, sizeof out);
+    /* The conditional tests. */
+    for (i = 0; i < NUM_PCT; i++) {
+        const char *why = run_child("--child-pct", pct_names[i], out, sizeof out);
 
-        report("BREAK rsa-pct (conditional)", "key generation fails, error state, services refused",
-               why, out);
+        snprintf(what, sizeof what, "BREAK %s (conditional)", pct_names[i]);
+        report(what, "key generation fails, error state, services refused", why, out);
     }
 
     /* Values that name no self-test break nothing. */
-    for (i = 0; i < 2 + 2 * ho.ntests; i++) {
+    for (i = 0; i < 2 + 2 * (ho.ntests + NUM_PCT); i++) {
         const char *v, *why;
         if (i == 0) {
             v = "no-such-test";
         } else if (i == 1) {
             v = "";
         } else {
-            const char *n = ho.names[(i - 2) / 2];
+            size_t t = (i - 2) / 2;
+            const char *n = t < ho.ntests ? ho.names[t] : pct_names[t - ho.ntests];
             size_t len = strlen(n);
             if ((i - 2) % 2 == 0) {
                 if (len < 2)
@@ -2298,6 +2688,11 @@ static int parent(void)
             v = alt;
         }
         if (is_test_name(v))
+            continue;
+        for (k = 0; k < NUM_PCT; k++)
+            if (strcmp(v, pct_names[k]) == 0)
+                break;
+        if (k < NUM_PCT)
             continue;
         snprintf(what, sizeof what, "BREAK \"%s\"", v);
         why = run_child("--child-nobreak", v, out, sizeof out);
