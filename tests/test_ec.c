@@ -16,6 +16,8 @@
  *    refused with their codes and zeroed outputs; malformed DER signatures
  *    (non-minimal, negative, trailing bytes, r or s = 0 or n) fail;
  *  - the ECDSA self-tests run before the first EC service and pass.
+ * The interop, key generation and RFC 6979 tests run on every EC
+ * implementation the CPU has (P-256: portable, MULX/ADX).
  */
 #include "testutil.h"
 
@@ -567,12 +569,12 @@ int main(void)
 
     tu_init("test_ec");
     for (int i = 0; i < 3; i++) {
-        tu_case t = { .family = 0, .data = (void *)&curves[i] };
+        tu_case t = { .family = FM_FAMILY_EC, .data = (void *)&curves[i] };
 
         snprintf(label, sizeof label, "%s keys and ECDSA against OpenSSL", curves[i].name);
-        tu_add(&suite, test_interop, &t, "%s", label);
+        tu_add_per_impl(&suite, test_interop, &t, label);
         snprintf(label, sizeof label, "%s key generation checked by OpenSSL", curves[i].name);
-        tu_add(&suite, test_keygen, &t, "%s", label);
+        tu_add_per_impl(&suite, test_keygen, &t, label);
         snprintf(label, sizeof label, "%s invalid keys refused", curves[i].name);
         tu_add(&suite, test_bad_keys, &t, "%s", label);
         snprintf(label, sizeof label, "%s bad arguments refused, outputs zeroed", curves[i].name);
@@ -580,7 +582,10 @@ int main(void)
         snprintf(label, sizeof label, "%s malformed DER signatures fail", curves[i].name);
         tu_add(&suite, test_malformed_sig, &t, "%s", label);
     }
-    tu_add(&suite, test_rfc6979, NULL, "RFC 6979 signatures equal the Python model's");
+    {
+        tu_case t = { .family = FM_FAMILY_EC };
+        tu_add_per_impl(&suite, test_rfc6979, &t, "RFC 6979 signatures equal the Python model's");
+    }
     tu_add(&suite, test_selftests, NULL, "ECDSA self-tests run before the first EC use");
     return tu_run(&suite, "test_ec");
 }

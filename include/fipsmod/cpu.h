@@ -41,7 +41,8 @@ extern "C" {
 #define FM_FAMILY_SHA512 2 /* SHA-384, SHA-512, SHA-512/224, SHA-512/256 */
 #define FM_FAMILY_AES    3 /* the AES block cipher (every mode) */
 #define FM_FAMILY_RSA    4 /* big-integer arithmetic: RSA ("portable", "mulx", "ifma") */
-#define FM_FAMILY_MAX    4
+#define FM_FAMILY_EC     5 /* elliptic curves: P-256 field arithmetic ("portable", "mulx") */
+#define FM_FAMILY_MAX    5
 
 /*
  * *detected: what cpuid reported (0 before fm_init or on non-x86).

@@ -444,34 +444,34 @@ typedef struct {
     int64_t u, v, q, r;
 } EC_PFX(trans);
 
-/* 62 divsteps on the low bits of f and g; delta is public-shaped but
- * secret-valued, so every choice is a mask. Returns the new delta. */
+/*
+ * 62 divsteps on the low bits of f and g. Each step is, with masks
+ * (delta is secret-valued too):
+ *   delta > 0, g odd:  (delta, f, g) = (1 - delta, g, (g - f) / 2)
+ *   g odd otherwise:   (delta, f, g) = (1 + delta, f, (g + f) / 2)
+ *   g even:            (delta, f, g) = (1 + delta, f, g / 2)
+ * written as: g += (+-f if g odd), then, in the first case, f += g (which
+ * gives the old g), so a swap costs additions rather than exchanges.
+ * Returns the new delta.
+ */
 static int64_t EC_PFX(divsteps_62)(int64_t delta, uint64_t f, uint64_t g, EC_PFX(trans) *t)
 {
-    uint64_t u = 1, v = 0, q = 0, r = 1, c, c2, x;
+    uint64_t u = 1, v = 0, q = 0, r = 1, c1, c2, x, y, z;
 
     for (int i = 0; i < 62; i++) {
-        /* delta > 0 and g odd: (f, g) = (g, -f), delta = -delta first */
-        c = (uint64_t)((-delta) >> 63) & (0 - (g & 1));
-        x = f;
-        f ^= (f ^ g) & c;
-        g ^= (g ^ x) & c;
-        g = (g ^ c) - c;
-        x = u;
-        u ^= (u ^ q) & c;
-        q ^= (q ^ x) & c;
-        q = (q ^ c) - c;
-        x = v;
-        v ^= (v ^ r) & c;
-        r ^= (r ^ x) & c;
-        r = (r ^ c) - c;
-        delta = (int64_t)(((uint64_t)delta ^ c) - c);
-        /* g odd: g += f; then g /= 2, and the matrix follows */
-        c2 = 0 - (g & 1);
-        g += f & c2;
-        q += u & c2;
-        r += v & c2;
-        delta += 1;
+        c1 = (uint64_t)((-delta) >> 63); /* delta > 0 */
+        c2 = 0 - (g & 1);                /* g odd */
+        x = (f ^ c1) - c1;
+        y = (u ^ c1) - c1;
+        z = (v ^ c1) - c1;
+        g += x & c2;
+        q += y & c2;
+        r += z & c2;
+        c1 &= c2;
+        delta = (int64_t)(((uint64_t)delta ^ c1) - c1) + 1;
+        f += g & c1;
+        u += q & c1;
+        v += r & c1;
         g >>= 1;
         u <<= 1;
         v <<= 1;
@@ -769,21 +769,23 @@ static void EC_PFX(comb_recode)(uint8_t *abs, uint64_t *neg, const uint64_t *k)
  * entry of the row whatever the digit, two limbs at a time (GCC vector
  * types: SSE2 on x86-64), with the accumulators in registers. */
 typedef uint64_t EC_PFX(v2) __attribute__((vector_size(16)));
+typedef uint32_t EC_PFX(v4) __attribute__((vector_size(16)));
 
 static void EC_PFX(comb_select)(uint64_t *x, uint64_t *y, int row, uint8_t digit, uint64_t neg)
 {
     enum { NV = EC_FE_LIMBS }; /* 2 EC_FE_LIMBS limbs = NV vectors per entry */
     EC_PFX(v2) acc[NV];
     const EC_PFX(v2) *ent = (const EC_PFX(v2) *)&ec_base_table[row][0][0][0];
+    /* The entry index runs in every 32-bit lane beside the digit; a lane
+     * compare (PCMPEQD: no branch) gives the all-ones mask at the match. */
+    EC_PFX(v4) want = {digit, digit, digit, digit}, idx = {1, 1, 1, 1}, one = {1, 1, 1, 1};
     uint64_t ny[EC_FE_LIMBS];
 
 #pragma GCC unroll 16
     for (int l = 0; l < NV; l++)
         acc[l] = (EC_PFX(v2)){0, 0};
-    for (int j = 0; j < EC_COMB_POINTS; j++, ent += NV) {
-        uint64_t d = (uint64_t)digit ^ (uint64_t)(j + 1);
-        uint64_t m = ((d | (0 - d)) >> 63) - 1; /* ~0 iff digit == j + 1 */
-        EC_PFX(v2) mv = {m, m};
+    for (int j = 0; j < EC_COMB_POINTS; j++, ent += NV, idx += one) {
+        EC_PFX(v2) mv = (EC_PFX(v2))(idx == want);
 #pragma GCC unroll 16
         for (int l = 0; l < NV; l++)
             acc[l] |= ent[l] & mv;

@@ -9,9 +9,9 @@
  * with DER (RFC 3279 2.2.3) or IEEE P1363 signatures.
  *
  * The curve arithmetic is one instance of ec_impl.h per curve (p256.c,
- * p384.c, p521.c); this file picks the instance by a switch on the curve
- * (no table of function pointers) and does what is common: lengths,
- * encodings, the DRBG, the digest truncation.
+ * p384.c, p521.c; P-256 has a second, p256x, on MULX/ADX); this file picks
+ * the instance by a switch on the curve (no table of function pointers) and
+ * does what is common: lengths, encodings, the DRBG, the digest truncation.
  *
  * Secret: d, k, the RFC 6979 HMAC key and state, every intermediate of
  * signing and key generation. Public: the curve, Q, the digest, the
@@ -54,7 +54,7 @@ static size_t ec_bits(int curve)
 static int ec_point_check(int curve, const uint8_t *x, const uint8_t *y)
 {
     switch (curve) {
-    case FM_EC_P256: return p256_ec_point_check(x, y);
+    case FM_EC_P256: return p256_mulx_now() ? p256x_ec_point_check(x, y) : p256_ec_point_check(x, y);
     case FM_EC_P384: return p384_ec_point_check(x, y);
     default:         return p521_ec_point_check(x, y);
     }
@@ -63,7 +63,9 @@ static int ec_point_check(int curve, const uint8_t *x, const uint8_t *y)
 static int ec_point_decompress(int curve, uint8_t *y, const uint8_t *x, int odd)
 {
     switch (curve) {
-    case FM_EC_P256: return p256_ec_point_decompress(y, x, odd);
+    case FM_EC_P256:
+        return p256_mulx_now() ? p256x_ec_point_decompress(y, x, odd)
+                               : p256_ec_point_decompress(y, x, odd);
     case FM_EC_P384: return p384_ec_point_decompress(y, x, odd);
     default:         return p521_ec_point_decompress(y, x, odd);
     }
@@ -72,7 +74,12 @@ static int ec_point_decompress(int curve, uint8_t *y, const uint8_t *x, int odd)
 static void ec_mul_base(int curve, uint8_t *x, uint8_t *y, const uint8_t *k)
 {
     switch (curve) {
-    case FM_EC_P256: p256_ec_mul_base(x, y, k); break;
+    case FM_EC_P256:
+        if (p256_mulx_now())
+            p256x_ec_mul_base(x, y, k);
+        else
+            p256_ec_mul_base(x, y, k);
+        break;
     case FM_EC_P384: p384_ec_mul_base(x, y, k); break;
     default:         p521_ec_mul_base(x, y, k); break;
     }
@@ -81,7 +88,8 @@ static void ec_mul_base(int curve, uint8_t *x, uint8_t *y, const uint8_t *k)
 static uint64_t ec_scalar_in_range(int curve, const uint8_t *a)
 {
     switch (curve) {
-    case FM_EC_P256: return p256_ec_scalar_in_range(a);
+    case FM_EC_P256:
+        return p256_mulx_now() ? p256x_ec_scalar_in_range(a) : p256_ec_scalar_in_range(a);
     case FM_EC_P384: return p384_ec_scalar_in_range(a);
     default:         return p521_ec_scalar_in_range(a);
     }
@@ -91,7 +99,9 @@ static int ecdsa_sign_core(int curve, uint8_t *r, uint8_t *s, const uint8_t *d, 
                            const uint8_t *e)
 {
     switch (curve) {
-    case FM_EC_P256: return p256_ecdsa_sign_core(r, s, d, k, e);
+    case FM_EC_P256:
+        return p256_mulx_now() ? p256x_ecdsa_sign_core(r, s, d, k, e)
+                               : p256_ecdsa_sign_core(r, s, d, k, e);
     case FM_EC_P384: return p384_ecdsa_sign_core(r, s, d, k, e);
     default:         return p521_ecdsa_sign_core(r, s, d, k, e);
     }
@@ -101,7 +111,9 @@ static int ecdsa_verify_core(int curve, const uint8_t *r, const uint8_t *s, cons
                              const uint8_t *qx, const uint8_t *qy)
 {
     switch (curve) {
-    case FM_EC_P256: return p256_ecdsa_verify_core(r, s, e, qx, qy);
+    case FM_EC_P256:
+        return p256_mulx_now() ? p256x_ecdsa_verify_core(r, s, e, qx, qy)
+                               : p256_ecdsa_verify_core(r, s, e, qx, qy);
     case FM_EC_P384: return p384_ecdsa_verify_core(r, s, e, qx, qy);
     default:         return p521_ecdsa_verify_core(r, s, e, qx, qy);
     }

@@ -47,6 +47,51 @@ static const uint8_t p256_gy[32] = {
 #include "p256_table.h"
 #endif
 #include "ec_impl.h"
+#undef EC_PFX
+
+/*
+ * The same curve over the MULX/ADX multiplication and squaring of
+ * p256_field_mulx.c: a second instance of the template, p256x_*, which
+ * ecdsa.c picks for a whole operation when the CPU has BMI2 and ADX
+ * (p256_mulx_now, FM_FAMILY_EC), so no multiplication pays for a dispatch.
+ * Everything but the multiplication is shared with the portable instance.
+ */
+#include "p256_field_mulx.c"
+
+#define P256_MULX_NEEDS (FM_CPU_BMI2 | FM_CPU_ADX)
+
+#ifndef EC_NO_BASE_TABLE
+/* see internal.h */
+static int p256_mulx_now(void)
+{
+#if defined(__x86_64__) && !defined(P256_GENERIC_C)
+    return (cpu_enabled() & P256_MULX_NEEDS) == P256_MULX_NEEDS;
+#else
+    return 0;
+#endif
+}
+#endif
+
+#define EC_PFX(name) p256x_##name
+#define p256x_fe_mul p256_fe_mul_mulx
+#define p256x_fe_sqr p256_fe_sqr_mulx
+#define p256x_fe_inv p256_fe_inv_mulx
+#define p256x_fe_sqrt p256_fe_sqrt_mulx
+#define p256x_fe_add p256_fe_add
+#define p256x_fe_sub p256_fe_sub
+#define p256x_fe_from_bytes p256_fe_from_bytes
+#define p256x_fe_to_bytes p256_fe_to_bytes
+#define p256x_fe_is_zero p256_fe_is_zero
+#define p256x_fe_one p256_fe_one
+#define p256x_fe_b p256_fe_b
+#define p256x_n p256_n
+#define p256x_n0 p256_n0
+#define p256x_n_rr p256_n_rr
+#define p256x_p_limbs p256_p_limbs
+#define p256x_gx p256_gx
+#define p256x_gy p256_gy
+#define p256x_base_table p256_base_table
+#include "ec_impl.h"
 
 #undef EC_PFX
 #undef EC_FE_LIMBS

@@ -158,7 +158,7 @@ static inline void p384_reduce_once(uint64_t *r, const uint64_t *x, uint64_t hi)
 #ifndef P384_FIELD_ASM
 
 /* r = a + b mod p. */
-static void p384_fe_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
+static inline __attribute__((always_inline)) void p384_fe_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
     uint64_t s[P384_FE_LIMBS], c = 0;
 
@@ -168,7 +168,7 @@ static void p384_fe_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
 }
 
 /* r = a - b mod p: a - b, plus p when that borrowed. */
-static void p384_fe_sub(uint64_t *r, const uint64_t *a, const uint64_t *b)
+static inline __attribute__((always_inline)) void p384_fe_sub(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
     uint64_t d[P384_FE_LIMBS], bw = 0, m, c = 0;
 
@@ -214,7 +214,7 @@ static void p384_fe_sub(uint64_t *r, const uint64_t *a, const uint64_t *b)
  * registers are the compiler's; a and b are read before r is written, so
  * any aliasing is fine.
  */
-static void p384_fe_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
+static inline __attribute__((always_inline)) void p384_fe_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
     uint64_t v0, v1, v2, v3, v4, v5, m, t0, t1, t2;
 
@@ -248,7 +248,7 @@ static void p384_fe_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
 }
 
 /* r = a - b mod p: a - b, then p & -borrow added back. */
-static void p384_fe_sub(uint64_t *r, const uint64_t *a, const uint64_t *b)
+static inline __attribute__((always_inline)) void p384_fe_sub(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
     uint64_t v0, v1, v2, v3, v4, v5, m, t0, t1, t2;
 

@@ -1,57 +1,63 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Arithmetic modulo the P-521 prime p = 2^521 - 1 (SP 800-186 3.2.1.5),
- * the field layer under the curve template src/ec/ec_impl.h.
+ * Arithmetic modulo the P-521 prime p = 2^521 - 1 (SP 800-186 3.2.1), the
+ * field layer under the curve template src/ec/ec_impl.h.
  *
  * Representation. An element is nine unsigned limbs of radix 2^58,
  *
  *     x = x[0] + x[1] 2^58 + x[2] 2^116 + ... + x[8] 2^464,
  *
  * "unsaturated": 8 x 58 + 57 = 521 bits of value, and every limb has six
- * or seven spare bits in its word. The spare bits are what make the
+ * or seven spare bits in its 64-bit word. The spare bits are what make the
  * arithmetic cheap: a product of two limbs fits in 117 bits, so a column
  * of the schoolbook product is summed in an unsigned __int128 with no
- * carry handling at all, and additions need no carry chain. The prime is
- * a Mersenne number: 2^521 = 1 (mod p), so 2^522 = 2 and a product term
+ * carry handling at all, and an addition needs no carry chain. The prime
+ * is a Mersenne number: 2^521 = 1 (mod p), so 2^522 = 2, and a product
  * x[i] y[j] with i + j >= 9 (weight 2^(58(i+j)) = 2^522 2^(58(i+j-9)))
- * folds into column i + j - 9 multiplied by 2, which costs nothing when
- * one factor is doubled beforehand. Nothing else is needed for the
- * reduction: no Montgomery form, no conversion on the way in or out.
+ * folds into column i + j - 9 times 2, which costs nothing when one factor
+ * is doubled beforehand. No Montgomery form, no conversion on the way in
+ * or out; the carry out of bit 521 simply re-enters at bit 0.
  *
  * Bounds (the contract: any output is a valid input of any function, with
  * no limit on chaining). Every function accepts and returns limbs with
  *
  *     x[0..7] < 2^58 + 2^8,   x[8] < 2^57 + 2^8       (invariant I)
  *
- * so a value is not unique (it lies in [0, 2^522 + small), i.e. it is
- * taken mod p); fe_to_bytes and fe_is_zero reduce fully.
- *   - mul/sqr: with inputs in I every limb is below 2^58.0001, a column
- *     holds at most 17 products' worth (8 of them doubled, 1 not) of
- *     2^116.0001 each, under 2^120.1, so the __int128 column sums never
- *     overflow. The columns are carried in order 0..8 (each carry is below
- *     2^63) and the carry out of bit 521 (below 2^62.3) goes back into
- *     limb 0, which passes its own carry (below 2^5) into limb 1: the
- *     result is in I.
+ * so the value is not unique (it lies in [0, 2p)) and means x mod p;
+ * fe_to_bytes, fe_is_zero and fe_from_bytes deal in the unique one.
+ *   - mul/sqr: with inputs in I every limb is below 2^58.0001. The
+ *     operands are scaled by 2^3 and 2^3 or 2^4 (see P521_REDUCE), so a
+ *     product is below 2^123.001 and a column, at most 17 products' worth
+ *     (a folded product counting twice), below 2^126.3: the __int128 sums
+ *     never overflow. The high word of a column is its carry (below
+ *     2^62.3), the low word holds its 58 (57) bits; each limb adds its
+ *     bits to the carry from below and one parallel carry step (as for
+ *     add) leaves every limb below 2^58 + 2^5: in I.
  *   - add: a + b has limbs below 2^59 + 2^9; one carry step on every limb
  *     at once (limb i keeps its low 58 bits and receives bits 58.. of limb
- *     i - 1, limb 0 receiving bits 57.. of limb 8) leaves limbs below
- *     2^58 + 3: in I, whatever the number of chained additions.
+ *     i - 1, limb 0 receiving bits 57.. of limb 8, weight 2^521 = 1)
+ *     leaves limbs below 2^58 + 3: in I, whatever the number of chained
+ *     additions.
  *   - sub: a - b + 2p, where 2p is written with limbs 2^59 - 2 (and
  *     2^58 - 2 on top), each above the corresponding bound of b, so no
  *     limb goes negative; the same carry step brings the result into I.
  *
- * Cost: fe_mul is the 81 products of the schoolbook (the 36 folded ones
- * against pre-doubled limbs), fe_sqr the 45 products left once the cross
- * products are doubled (the folded ones against limbs doubled twice,
- * (2 a[i]) (2 a[j])); both are bound by the multiplier (one 64 x 64 ->
- * 128 multiplication per cycle on current x86-64). Inversion is Fermat's
- * a^(p - 2) and the square root a^((p + 1) / 4) = a^(2^519) (p = 3 mod
- * 4), by fixed addition chains made of runs of squarings.
+ * Cost. fe_mul is the 81 products of the schoolbook, fe_sqr the 45 left
+ * once each cross product is computed once against a doubled limb; both
+ * are bound by the 64 x 64 -> 128-bit multiplier and the two additions
+ * that take in each product (on AMD Zen 4 a multiply-accumulate costs
+ * about 1.7 cycles however the code is arranged, which is what the
+ * measured times in tests/unit/p521_field_test.c come to). The reduction
+ * is built to be short after the last product (four operations deep),
+ * since inversion and square root are chains of dependent squarings.
+ * Inversion is Fermat's a^(p - 2) and the square root a^((p + 1) / 4) =
+ * a^(2^519) (p = 3 mod 4), by fixed addition chains of squaring runs.
  *
  * Constant time: straight-line code; the only loops are the squaring runs
- * of the exponentiations, whose counts are constants. No branch and no
- * memory index depends on a value; comparisons (from_bytes, is_zero,
- * to_bytes) build masks behind a value barrier.
+ * of the exponentiations and byte conversions, whose counts are
+ * constants. No branch and no memory index depends on a value;
+ * comparisons (from_bytes, is_zero, to_bytes) build masks behind a value
+ * barrier. Temporaries of the exponentiations and conversions are wiped.
  */
 #ifndef FIPSMOD_EC_P521_FIELD_C
 #define FIPSMOD_EC_P521_FIELD_C
@@ -70,7 +76,7 @@ typedef unsigned __int128 p521_u128;
 /* 1 in the representation. */
 static const uint64_t p521_fe_one[P521_FE_LIMBS] = { 1, 0, 0, 0, 0, 0, 0, 0, 0 };
 
-/* The curve coefficient b of P-521 (SP 800-186 3.2.1.5), in radix 2^58. */
+/* The curve coefficient b of P-521 (SP 800-186 3.2.1), in radix 2^58. */
 static const uint64_t p521_fe_b[P521_FE_LIMBS] = {
     0x3451fd46b503f00, 0x0f7e20f4b0d3c7b, 0x00bd3bb1bf07357,
     0x147b1fa4dec594b, 0x18ef109e1561939, 0x26cc57cee2d2264,
@@ -124,7 +130,7 @@ static inline void p521_wipe(uint64_t *x)
     } while (0)
 
 /* r = a + b. */
-static void p521_fe_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
+static inline __attribute__((always_inline)) void p521_fe_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
     const uint64_t x0 = a[0] + b[0], x1 = a[1] + b[1], x2 = a[2] + b[2];
     const uint64_t x3 = a[3] + b[3], x4 = a[4] + b[4], x5 = a[5] + b[5];
@@ -138,7 +144,7 @@ static void p521_fe_add(uint64_t *r, const uint64_t *a, const uint64_t *b)
  * 2^522 - 2 written as eight limbs 2(2^58 - 1) and a top limb 2(2^57 - 1),
  * each above the bound of the corresponding limb of b.
  */
-static void p521_fe_sub(uint64_t *r, const uint64_t *a, const uint64_t *b)
+static inline __attribute__((always_inline)) void p521_fe_sub(uint64_t *r, const uint64_t *a, const uint64_t *b)
 {
     const uint64_t p2 = 2 * P521_M58, p2top = 2 * P521_M57;
     const uint64_t x0 = (a[0] + p2) - b[0], x1 = (a[1] + p2) - b[1];
@@ -275,7 +281,7 @@ static void p521_fe_sqr_n(uint64_t *r, const uint64_t *a, unsigned n)
 
 /*
  * r = a^(2^519 - 1), the common head of inversion: x_k below stands for
- * a^(2^k - 1), and x_(j+k) = x_j^(2^k) x_k. 519 squarings, 11
+ * a^(2^k - 1), and x_(j+k) = x_j^(2^k) x_k. 518 squarings, 12
  * multiplications.
  */
 static void p521_fe_pow_2_519_m1(uint64_t *r, const uint64_t *a)

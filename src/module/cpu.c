@@ -173,6 +173,7 @@ int fm_impl_name(int family, const char **name)
     case FM_FAMILY_RSA:    *name = bn_ifma_available(16) ? "ifma"
                                  : bn_impl_now() == BN_IMPL_PORTABLE ? "portable" : "mulx";
                            return FM_OK;
+    case FM_FAMILY_EC:     *name = p256_mulx_now() ? "mulx" : "portable"; return FM_OK;
     default: *name = "unknown"; return FM_ERR_ARG;
     }
 }

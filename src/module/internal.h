@@ -114,6 +114,9 @@ static int bn_impl_now(void);
  * for moduli of n limbs. */
 static int bn_ifma_available(size_t n);
 
+/* 1 when P-256 runs on the MULX/ADX field multiplication now (src/ec/p256.c). */
+static int p256_mulx_now(void);
+
 /* Defined in state.c: run the self-tests deferred to the first use of one
  * algorithm family (CAST_RSA, CAST_ECDSA) unless they have passed; FM_OK,
  * or FM_ERR_STATE when the module is (or has just gone) out of

@@ -91,6 +91,7 @@ static const char *family_key(int family)
     case FM_FAMILY_SHA512: return "sha512";
     case FM_FAMILY_AES:    return "aes";
     case FM_FAMILY_RSA:    return "rsa";
+    case FM_FAMILY_EC:     return "ec";
     default: return NULL;
     }
 }

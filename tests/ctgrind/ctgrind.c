@@ -875,9 +875,9 @@ static const ct_case cases[] = {
     { "KW/KWP AES-128", FM_FAMILY_AES, run_kw128 },
     { "KW/KWP AES-256", FM_FAMILY_AES, run_kw256 },
     { "RSA-2048 keygen, sign, OAEP, RSADP", FM_FAMILY_RSA, run_rsa },
-    { "ECDSA P-256 keygen, sign, import", 0, run_p256 },
-    { "ECDSA P-384 keygen, sign, import", 0, run_p384 },
-    { "ECDSA P-521 keygen, sign, import", 0, run_p521 },
+    { "ECDSA P-256 keygen, sign, import", FM_FAMILY_EC, run_p256 },
+    { "ECDSA P-384 keygen, sign, import", FM_FAMILY_EC, run_p384 },
+    { "ECDSA P-521 keygen, sign, import", FM_FAMILY_EC, run_p521 },
 #else
     { "leak: branch on a secret byte", 0, run_leak_branch },
     { "leak: table index by a secret byte", 0, run_leak_index },
@@ -897,6 +897,7 @@ static const struct {
     { FM_FAMILY_SHA512, "sha512" },
     { FM_FAMILY_AES, "aes" },
     { FM_FAMILY_RSA, "rsa" },
+    { FM_FAMILY_EC, "ec" },
 };
 
 static const char *family_label(int family)
@@ -924,6 +925,7 @@ static const struct {
                              FM_CPU_VAES | FM_CPU_VPCLMUL },
     { FM_FAMILY_RSA, "mulx", FM_CPU_BMI2 | FM_CPU_ADX },
     { FM_FAMILY_RSA, "ifma", FM_CPU_BMI2 | FM_CPU_AVX512 | FM_CPU_AVX512IFMA },
+    { FM_FAMILY_EC, "mulx", FM_CPU_BMI2 | FM_CPU_ADX },
 };
 
 /* Feature bits: the name printed and the /proc/cpuinfo flags behind it. */

@@ -57,7 +57,8 @@ $(CTGRIND_SELFCHECK_BIN): $(CTGRIND_DEPS) | $(CTGRIND_DIR)/inc/valgrind
 ctgrind: ctgrind-selfcheck $(CTGRIND_BIN) $(UNIT_CTGRIND)
 	@$(CTGRIND_VALGRIND) $(CTGRIND_BIN)
 	@for t in $(UNIT_CTGRIND); do echo "=== $$(basename $$t) (valgrind memcheck)"; \
-	    $(CTGRIND_VALGRIND) $$t | tail -n 2 || exit 1; done
+	    out=$$($(CTGRIND_VALGRIND) $$t 2>&1); rc=$$?; echo "$$out" | tail -n 2; \
+	    [ $$rc -eq 0 ] || { echo "$$out" | tail -n 40; echo "ctgrind: $$t failed (exit $$rc)"; exit 1; }; done
 
 # Here memcheck must fail the run, and the driver must confirm that every
 # deliberate leak raised errors. The reports go to a log, shown on failure.

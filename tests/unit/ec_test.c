@@ -15,7 +15,9 @@
  *   - ECDSA with a fixed k: every P-curve SHA-2 record of CAVP's SigGen.txt
  *     (186-3, k given) must give R and S exactly, and random signatures
  *     are checked by OpenSSL's ECDSA_do_verify, and OpenSSL's by ours.
- * Then, for information, timings (--no-bench skips them).
+ * P-256 runs twice: the portable instance and p256x, on the MULX/ADX field
+ * code (skipped, with a message, on a CPU without BMI2 and ADX). Then, for
+ * information, timings (--no-bench skips them).
  *
  * The module is one translation unit, so the test includes it and reaches
  * the static functions directly. Exit status 0 when every check passed.
@@ -372,18 +374,19 @@ static void small_scalar(const oracle *o, uint8_t *k, long v)
         BN_free(R);                                                                              \
     }                                                                                            \
                                                                                                  \
-    static int PFX##_sign_fixed(const uint8_t *d, const uint8_t *k, const uint8_t *e,            \
+    __attribute__((unused)) static int PFX##_sign_fixed(const uint8_t *d, const uint8_t *k, const uint8_t *e,            \
                                 uint8_t *r, uint8_t *s)                                          \
     {                                                                                            \
         return PFX##_ecdsa_sign_core(r, s, d, k, e);                                             \
     }                                                                                            \
-    static int PFX##_verify(const uint8_t *r, const uint8_t *s, const uint8_t *e,                \
+    __attribute__((unused)) static int PFX##_verify(const uint8_t *r, const uint8_t *s, const uint8_t *e,                \
                             const uint8_t *qx, const uint8_t *qy)                                \
     {                                                                                            \
         return PFX##_ecdsa_verify_core(r, s, e, qx, qy);                                         \
     }
 
 DEFINE_CURVE_TESTS(p256)
+DEFINE_CURVE_TESTS(p256x) /* P-256 on the MULX/ADX field code */
 DEFINE_CURVE_TESTS(p384)
 DEFINE_CURVE_TESTS(p521)
 
@@ -622,6 +625,15 @@ int main(int argc, char **argv)
     p384_test_points(&o[1], 100);
     p521_test_points(&o[2], 100);
     p256_test_scalar(&o[0], 2000);
+    if (__builtin_cpu_supports("bmi2") && __builtin_cpu_supports("adx")) {
+        p256x_test_table(&o[0]);
+        p256x_test_mul_base(&o[0], 2000);
+        p256x_test_double(&o[0], 500);
+        p256x_test_points(&o[0], 200);
+        p256x_test_scalar(&o[0], 200);
+    } else {
+        printf("SKIP P-256 MULX instance: the CPU lacks BMI2 or ADX\n");
+    }
     p384_test_scalar(&o[1], 1000);
     p521_test_scalar(&o[2], 1000);
     for (int c = 0; c < 3; c++)

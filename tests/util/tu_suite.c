@@ -162,6 +162,7 @@ static const struct {
     { FM_FAMILY_RSA, "mulx", FM_CPU_BMI2 | FM_CPU_ADX, "BMI2 and ADX" },
     { FM_FAMILY_RSA, "ifma", FM_CPU_BMI2 | FM_CPU_ADX | FM_CPU_AVX512 | FM_CPU_AVX512IFMA,
       "AVX-512 IFMA" },
+    { FM_FAMILY_EC, "mulx", FM_CPU_BMI2 | FM_CPU_ADX, "BMI2 and ADX" },
 };
 
 static const char *family_name(int family)
@@ -171,6 +172,7 @@ static const char *family_name(int family)
     case FM_FAMILY_SHA512: return "SHA-384/512";
     case FM_FAMILY_AES:    return "AES";
     case FM_FAMILY_RSA:    return "RSA";
+    case FM_FAMILY_EC:     return "EC";
     default:               return "unknown family";
     }
 }
