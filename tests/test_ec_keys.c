@@ -31,7 +31,7 @@
  *    PKCS#8 and garbage; fm_ec_der_encode's argument checks; the largest
  *    encodings (FM_EC_DER_MAX_LEN).
  */
-#include "testutil.h"
+#include "tu_der.h"
 
 #include <fipsmod/keys.h>
 
@@ -328,66 +328,7 @@ static int same_key(const fm_ec_components *a, const fm_ec_components *b)
            (a->pub == NULL) == (b->pub == NULL) && (a->priv == NULL) == (b->priv == NULL);
 }
 
-/* ---- a DER builder for hand-made inputs ------------------------------------------ */
-
-typedef struct {
-    uint8_t *p;
-    size_t n, cap;
-} tb;
-
-static void tb_put(tb *t, const void *p, size_t n)
-{
-    if (t->n + n > t->cap) {
-        t->cap = (t->n + n) * 2 + 64;
-        t->p = realloc(t->p, t->cap);
-        assert_non_null(t->p);
-    }
-    if (n > 0)
-        memcpy(t->p + t->n, p, n);
-    t->n += n;
-}
-
-static void tb_byte(tb *t, uint8_t b)
-{
-    tb_put(t, &b, 1);
-}
-
-static void tb_len(tb *t, size_t len)
-{
-    if (len < 0x80) {
-        tb_byte(t, (uint8_t)len);
-    } else if (len < 0x100) {
-        tb_byte(t, 0x81);
-        tb_byte(t, (uint8_t)len);
-    } else {
-        tb_byte(t, 0x82);
-        tb_byte(t, (uint8_t)(len >> 8));
-        tb_byte(t, (uint8_t)len);
-    }
-}
-
-static void tb_tlv(tb *t, uint8_t tag, const void *content, size_t n)
-{
-    tb_byte(t, tag);
-    tb_len(t, n);
-    tb_put(t, content, n);
-}
-
-/* Wrap t's bytes in a TLV of `tag` (t becomes the TLV). */
-static void tb_wrap(tb *t, uint8_t tag)
-{
-    tb o = { 0 };
-
-    tb_tlv(&o, tag, t->p, t->n);
-    free(t->p);
-    *t = o;
-}
-
-static void tb_free(tb *t)
-{
-    free(t->p);
-    memset(t, 0, sizeof *t);
-}
+/* ---- hand-made inputs (written with tests/util/tu_der.h) -------------------------- */
 
 /* Whole TLVs used by the hand-made keys. */
 static const uint8_t oid_ecpub_tlv[] = { 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
@@ -427,36 +368,36 @@ typedef struct {
 
 static const uint8_t version1[] = { 0x02, 0x01, 0x01 };
 
-static void tb_sec1(tb *t, const sec1_parts *s)
+static void tb_sec1(tu_der *t, const sec1_parts *s)
 {
-    tb p0 = { 0 }, p1 = { 0 }, bits = { 0 };
+    tu_der p0 = { 0 }, p1 = { 0 }, bits = { 0 };
 
     if (s->params != NULL) {
-        tb_put(&p0, s->params, s->params_len);
-        tb_wrap(&p0, 0xa0);
+        tu_der_put(&p0, s->params, s->params_len);
+        tu_der_wrap(&p0, 0xa0);
     }
     if (s->pub != NULL) {
-        tb_byte(&bits, s->pub_unused);
-        tb_put(&bits, s->pub, s->pub_len);
-        tb_tlv(&p1, 0x03, bits.p, bits.n);
-        tb_wrap(&p1, 0xa1);
+        tu_der_byte(&bits, s->pub_unused);
+        tu_der_put(&bits, s->pub, s->pub_len);
+        tu_der_tlv(&p1, 0x03, bits.p, bits.n);
+        tu_der_wrap(&p1, 0xa1);
     }
     if (s->version != NULL)
-        tb_put(t, s->version, s->version_len);
+        tu_der_put(t, s->version, s->version_len);
     if (s->priv != NULL)
-        tb_tlv(t, 0x04, s->priv, s->priv_len);
+        tu_der_tlv(t, 0x04, s->priv, s->priv_len);
     if (s->swap) {
-        tb_put(t, p1.p, p1.n);
-        tb_put(t, p0.p, p0.n);
+        tu_der_put(t, p1.p, p1.n);
+        tu_der_put(t, p0.p, p0.n);
     } else {
-        tb_put(t, p0.p, p0.n);
-        tb_put(t, p1.p, p1.n);
+        tu_der_put(t, p0.p, p0.n);
+        tu_der_put(t, p1.p, p1.n);
     }
-    tb_put(t, s->extra, s->extra_len);
-    tb_wrap(t, 0x30);
-    tb_free(&p0);
-    tb_free(&p1);
-    tb_free(&bits);
+    tu_der_put(t, s->extra, s->extra_len);
+    tu_der_wrap(t, 0x30);
+    tu_der_free(&p0);
+    tu_der_free(&p1);
+    tu_der_free(&bits);
 }
 
 /* A SEC1 key's parts for an OpenSSL key (uncompressed, with parameters). */
@@ -476,40 +417,15 @@ static sec1_parts sec1_of(const ossl_ec_key *k)
 }
 
 /* AlgorithmIdentifier { id-ecPublicKey, params } (params a whole TLV, or none). */
-static void tb_algid(tb *t, const uint8_t *params, size_t params_len)
+static void tb_algid(tu_der *t, const uint8_t *params, size_t params_len)
 {
-    tb a = { 0 };
+    tu_der a = { 0 };
 
-    tb_put(&a, oid_ecpub_tlv, sizeof oid_ecpub_tlv);
-    tb_put(&a, params, params_len);
-    tb_wrap(&a, 0x30);
-    tb_put(t, a.p, a.n);
-    tb_free(&a);
-}
-
-/* PrivateKeyInfo { version, algid (whole TLV), OCTET STRING key, extra }. */
-static void tb_pkcs8(tb *t, uint8_t version, const uint8_t *algid, size_t algidlen,
-                     const uint8_t *key, size_t keylen, const uint8_t *extra, size_t extralen)
-{
-    tb_tlv(t, 0x02, &version, 1);
-    tb_put(t, algid, algidlen);
-    tb_tlv(t, 0x04, key, keylen);
-    tb_put(t, extra, extralen);
-    tb_wrap(t, 0x30);
-}
-
-/* SubjectPublicKeyInfo { algid (whole TLV), BIT STRING (unused, point) }. */
-static void tb_spki(tb *t, const uint8_t *algid, size_t algidlen, uint8_t unused,
-                    const uint8_t *pt, size_t ptlen)
-{
-    tb bits = { 0 };
-
-    tb_byte(&bits, unused);
-    tb_put(&bits, pt, ptlen);
-    tb_put(t, algid, algidlen);
-    tb_tlv(t, 0x03, bits.p, bits.n);
-    tb_wrap(t, 0x30);
-    tb_free(&bits);
+    tu_der_put(&a, oid_ecpub_tlv, sizeof oid_ecpub_tlv);
+    tu_der_put(&a, params, params_len);
+    tu_der_wrap(&a, 0x30);
+    tu_der_put(t, a.p, a.n);
+    tu_der_free(&a);
 }
 
 /* ---- OpenSSL forms: parse, values, re-encode -------------------------------------- */
@@ -783,7 +699,7 @@ static void test_random_mutations(void **state)
 static void test_sec1_rules(void **state)
 {
     const ossl_ec_key *k;
-    tb t = { 0 };
+    tu_der t = { 0 };
     size_t ci;
 
     (void)tu_begin(state);
@@ -802,14 +718,14 @@ static void test_sec1_rules(void **state)
         tb_sec1(&t, &base);
         assert_int_equal(t.n, k->v[V_UNCOMPRESSED].der_len[FM_KEY_FORM_SEC1]);
         assert_memory_equal(t.p, k->v[V_UNCOMPRESSED].der[FM_KEY_FORM_SEC1], t.n);
-        tb_free(&t);
+        tu_der_free(&t);
 
-#define CASE(want, ...)                                          \
-        do {                                                     \
-            tb_sec1(&t, &s);                                     \
-            snprintf(what, sizeof what, __VA_ARGS__);            \
-            expect_parse(t.p, t.n, want, what);                  \
-            tb_free(&t);                                         \
+#define CASE(want, ...)                               \
+        do {                                          \
+            tb_sec1(&t, &s);                          \
+            snprintf(what, sizeof what, __VA_ARGS__); \
+            expect_parse(t.p, t.n, want, what);       \
+            tu_der_free(&t);                          \
         } while (0)
 
         /* versions */
@@ -919,7 +835,7 @@ static void test_sec1_rules(void **state)
         /* trailing data and order */
         {
             static const uint8_t nul[] = { 0x05, 0x00 }, a2[] = { 0xa2, 0x00 };
-            tb extra = { 0 };
+            tu_der extra = { 0 };
 
             s = base; s.extra = nul; s.extra_len = sizeof nul;
             CASE(FM_ERR_DECODE, "%s NULL after publicKey", curve_name(k->curve));
@@ -928,67 +844,67 @@ static void test_sec1_rules(void **state)
             s = base; s.swap = 1;
             CASE(FM_ERR_DECODE, "%s [1] before [0]", curve_name(k->curve));
             /* [0] twice */
-            tb_tlv(&extra, 0xa0, base.params, base.params_len);
+            tu_der_tlv(&extra, 0xa0, base.params, base.params_len);
             s = base; s.pub = NULL; s.extra = extra.p; s.extra_len = extra.n;
             CASE(FM_ERR_DECODE, "%s [0] twice", curve_name(k->curve));
-            tb_free(&extra);
+            tu_der_free(&extra);
             /* something inside [0] after the OID, inside [1] after the BIT STRING */
-            tb_put(&extra, base.params, base.params_len);
-            tb_put(&extra, nul, sizeof nul);
+            tu_der_put(&extra, base.params, base.params_len);
+            tu_der_put(&extra, nul, sizeof nul);
             s = base; s.params = extra.p; s.params_len = extra.n;
             CASE(FM_ERR_DECODE, "%s trailing NULL inside [0]", curve_name(k->curve));
-            tb_free(&extra);
+            tu_der_free(&extra);
             /* after the outer SEQUENCE */
             tb_sec1(&t, &base);
-            tb_byte(&t, 0x00);
+            tu_der_byte(&t, 0x00);
             snprintf(what, sizeof what, "%s octet after the SEC1 key", curve_name(k->curve));
             expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-            tb_free(&t);
+            tu_der_free(&t);
             /* [1] with a trailing NULL: built by hand */
             {
-                tb p1 = { 0 }, bits = { 0 };
+                tu_der p1 = { 0 }, bits = { 0 };
                 const uint8_t *pp;
                 size_t pl;
 
-                tb_put(&t, version1, sizeof version1);
-                tb_tlv(&t, 0x04, k->priv, b);
+                tu_der_put(&t, version1, sizeof version1);
+                tu_der_tlv(&t, 0x04, k->priv, b);
                 curve_tlv(k->curve, &pp, &pl);
-                tb_tlv(&t, 0xa0, pp, pl);
-                tb_byte(&bits, 0);
-                tb_put(&bits, base.pub, plen);
-                tb_tlv(&p1, 0x03, bits.p, bits.n);
-                tb_put(&p1, nul, sizeof nul);
-                tb_tlv(&t, 0xa1, p1.p, p1.n);
-                tb_wrap(&t, 0x30);
+                tu_der_tlv(&t, 0xa0, pp, pl);
+                tu_der_byte(&bits, 0);
+                tu_der_put(&bits, base.pub, plen);
+                tu_der_tlv(&p1, 0x03, bits.p, bits.n);
+                tu_der_put(&p1, nul, sizeof nul);
+                tu_der_tlv(&t, 0xa1, p1.p, p1.n);
+                tu_der_wrap(&t, 0x30);
                 snprintf(what, sizeof what, "%s trailing NULL inside [1]", curve_name(k->curve));
                 expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-                tb_free(&t);
+                tu_der_free(&t);
                 /* [0] and [1] primitive (IMPLICIT) instead of EXPLICIT */
-                tb_put(&t, version1, sizeof version1);
-                tb_tlv(&t, 0x04, k->priv, b);
-                tb_tlv(&t, 0x80, pp + 2, pl - 2);
-                tb_wrap(&t, 0x30);
+                tu_der_put(&t, version1, sizeof version1);
+                tu_der_tlv(&t, 0x04, k->priv, b);
+                tu_der_tlv(&t, 0x80, pp + 2, pl - 2);
+                tu_der_wrap(&t, 0x30);
                 snprintf(what, sizeof what, "%s IMPLICIT [0]", curve_name(k->curve));
                 expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-                tb_free(&t);
-                tb_put(&t, version1, sizeof version1);
-                tb_tlv(&t, 0x04, k->priv, b);
-                tb_tlv(&t, 0xa0, pp, pl);
-                tb_tlv(&t, 0x81, bits.p, bits.n);
-                tb_wrap(&t, 0x30);
+                tu_der_free(&t);
+                tu_der_put(&t, version1, sizeof version1);
+                tu_der_tlv(&t, 0x04, k->priv, b);
+                tu_der_tlv(&t, 0xa0, pp, pl);
+                tu_der_tlv(&t, 0x81, bits.p, bits.n);
+                tu_der_wrap(&t, 0x30);
                 snprintf(what, sizeof what, "%s IMPLICIT [1]", curve_name(k->curve));
                 expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-                tb_free(&t);
+                tu_der_free(&t);
                 /* privateKey as an INTEGER (an RSA-like shape) */
-                tb_put(&t, version1, sizeof version1);
-                tb_tlv(&t, 0x02, (const uint8_t *)"\x01", 1);
-                tb_tlv(&t, 0xa0, pp, pl);
-                tb_wrap(&t, 0x30);
+                tu_der_put(&t, version1, sizeof version1);
+                tu_der_tlv(&t, 0x02, (const uint8_t *)"\x01", 1);
+                tu_der_tlv(&t, 0xa0, pp, pl);
+                tu_der_wrap(&t, 0x30);
                 snprintf(what, sizeof what, "%s privateKey as INTEGER", curve_name(k->curve));
                 expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-                tb_free(&t);
-                tb_free(&p1);
-                tb_free(&bits);
+                tu_der_free(&t);
+                tu_der_free(&p1);
+                tu_der_free(&bits);
             }
         }
 #undef CASE
@@ -1005,7 +921,7 @@ static void test_pkcs8_rules(void **state)
         const ossl_ec_key *k = get_ec_key(curves[ci]);
         const uint8_t *ctlv, *other;
         size_t ctlvlen, otherlen;
-        tb inner = { 0 }, algid = { 0 }, t = { 0 };
+        tu_der inner = { 0 }, algid = { 0 }, t = { 0 };
         sec1_parts s = sec1_of(k);
         char what[128];
         fm_ec_components c;
@@ -1017,30 +933,30 @@ static void test_pkcs8_rules(void **state)
         s.params = NULL; /* OpenSSL's inner ECPrivateKey */
         tb_sec1(&inner, &s);
 
-#define P8(want, ver, a, alen, key, keylen, extra, extralen, ...)        \
-        do {                                                             \
-            tb_pkcs8(&t, ver, a, alen, key, keylen, extra, extralen);    \
-            snprintf(what, sizeof what, __VA_ARGS__);                    \
-            expect_parse(t.p, t.n, want, what);                          \
-            tb_free(&t);                                                 \
+#define P8(want, ver, a, alen, key, keylen, extra, extralen, ...)         \
+        do {                                                              \
+            tu_der_pkcs8(&t, ver, a, alen, key, keylen, extra, extralen); \
+            snprintf(what, sizeof what, __VA_ARGS__);                     \
+            expect_parse(t.p, t.n, want, what);                           \
+            tu_der_free(&t);                                              \
         } while (0)
 
         /* The builder reproduces OpenSSL's PKCS#8. */
-        tb_pkcs8(&t, 0, algid.p, algid.n, inner.p, inner.n, NULL, 0);
+        tu_der_pkcs8(&t, 0, algid.p, algid.n, inner.p, inner.n, NULL, 0);
         assert_int_equal(t.n, k->v[V_UNCOMPRESSED].der_len[FM_KEY_FORM_PKCS8]);
         assert_memory_equal(t.p, k->v[V_UNCOMPRESSED].der[FM_KEY_FORM_PKCS8], t.n);
-        tb_free(&t);
+        tu_der_free(&t);
 
         /* Inner parameters: the same curve is accepted (and re-encoded
          * without them), anything else contradicts the algorithm. */
         {
-            tb in2 = { 0 };
+            tu_der in2 = { 0 };
             uint8_t out[FM_EC_DER_MAX_LEN];
             size_t outlen;
 
             s = sec1_of(k);
             tb_sec1(&in2, &s);
-            tb_pkcs8(&t, 0, algid.p, algid.n, in2.p, in2.n, NULL, 0);
+            tu_der_pkcs8(&t, 0, algid.p, algid.n, in2.p, in2.n, NULL, 0);
             assert_int_equal(fm_ec_der_parse(&c, &form, t.p, t.n), FM_OK);
             assert_int_equal(form, FM_KEY_FORM_PKCS8);
             assert_int_equal(c.curve, k->curve);
@@ -1048,73 +964,73 @@ static void test_pkcs8_rules(void **state)
                              FM_OK);
             assert_int_equal(outlen, k->v[V_UNCOMPRESSED].der_len[FM_KEY_FORM_PKCS8]);
             assert_memory_equal(out, k->v[V_UNCOMPRESSED].der[FM_KEY_FORM_PKCS8], outlen);
-            tb_free(&t);
-            tb_free(&in2);
+            tu_der_free(&t);
+            tu_der_free(&in2);
 
             s = sec1_of(k); s.params = other; s.params_len = otherlen;
             tb_sec1(&in2, &s);
             P8(FM_ERR_DECODE, 0, algid.p, algid.n, in2.p, in2.n, NULL, 0,
                "%s PKCS#8, inner parameters name %s", curve_name(k->curve),
                curve_name(curves[(ci + 1) % NCURVES]));
-            tb_free(&in2);
+            tu_der_free(&in2);
             s = sec1_of(k); s.params = secp256k1_tlv; s.params_len = sizeof secp256k1_tlv;
             tb_sec1(&in2, &s);
             P8(FM_ERR_DECODE, 0, algid.p, algid.n, in2.p, in2.n, NULL, 0,
                "%s PKCS#8, inner parameters name secp256k1", curve_name(k->curve));
-            tb_free(&in2);
+            tu_der_free(&in2);
             s = sec1_of(k); s.params = implicit_tlv; s.params_len = sizeof implicit_tlv;
             tb_sec1(&in2, &s);
             P8(FM_ERR_DECODE, 0, algid.p, algid.n, in2.p, in2.n, NULL, 0,
                "%s PKCS#8, inner implicitCurve", curve_name(k->curve));
-            tb_free(&in2);
+            tu_der_free(&in2);
         }
         /* Algorithm identifiers. */
         {
-            tb a = { 0 };
+            tu_der a = { 0 };
             static const uint8_t two[] = { 0x05, 0x00 };
 
             tb_algid(&a, NULL, 0);
             P8(FM_ERR_DECODE, 0, a.p, a.n, inner.p, inner.n, NULL, 0,
                "%s PKCS#8, id-ecPublicKey without parameters", curve_name(k->curve));
-            tb_free(&a);
+            tu_der_free(&a);
             tb_algid(&a, secp256k1_tlv, sizeof secp256k1_tlv);
             P8(FM_ERR_UNSUPPORTED, 0, a.p, a.n, inner.p, inner.n, NULL, 0,
                "%s PKCS#8 on secp256k1", curve_name(k->curve));
-            tb_free(&a);
+            tu_der_free(&a);
             tb_algid(&a, implicit_tlv, sizeof implicit_tlv);
             P8(FM_ERR_UNSUPPORTED, 0, a.p, a.n, inner.p, inner.n, NULL, 0,
                "%s PKCS#8 implicitCurve", curve_name(k->curve));
-            tb_free(&a);
-            tb_put(&a, ctlv, ctlvlen);
-            tb_put(&a, two, sizeof two);
+            tu_der_free(&a);
+            tu_der_put(&a, ctlv, ctlvlen);
+            tu_der_put(&a, two, sizeof two);
             {
-                tb a2 = { 0 };
+                tu_der a2 = { 0 };
                 tb_algid(&a2, a.p, a.n);
                 P8(FM_ERR_DECODE, 0, a2.p, a2.n, inner.p, inner.n, NULL, 0,
                    "%s PKCS#8, two parameters", curve_name(k->curve));
-                tb_free(&a2);
+                tu_der_free(&a2);
             }
-            tb_free(&a);
+            tu_der_free(&a);
             P8(FM_ERR_UNSUPPORTED, 0, algid_rsa, sizeof algid_rsa, inner.p, inner.n, NULL, 0,
                "%s ECPrivateKey under rsaEncryption", curve_name(k->curve));
             /* id-ecPublicKey's OID changed in its last arc: another algorithm */
-            tb_put(&a, algid.p, algid.n);
+            tu_der_put(&a, algid.p, algid.n);
             a.p[2 + 8] ^= 0x03; /* 30 len 06 07 2a 86 48 ce 3d 02 01 */
             P8(FM_ERR_UNSUPPORTED, 0, a.p, a.n, inner.p, inner.n, NULL, 0,
                "%s PKCS#8, 1.2.840.10045.2.2", curve_name(k->curve));
-            tb_free(&a);
+            tu_der_free(&a);
             /* another curve outside, this key's length inside */
             tb_algid(&a, other, otherlen);
             P8(FM_ERR_DECODE, 0, a.p, a.n, inner.p, inner.n, NULL, 0,
                "%s key in a %s PKCS#8", curve_name(k->curve),
                curve_name(curves[(ci + 1) % NCURVES]));
-            tb_free(&a);
+            tu_der_free(&a);
         }
         /* Versions, attributes, OneAsymmetricKey, the inner key. */
         {
             static const uint8_t attrs[] = { 0xa0, 0x00 };
             static const uint8_t pubkey[] = { 0x81, 0x01, 0x00 };
-            tb longer = { 0 };
+            tu_der longer = { 0 };
 
             P8(FM_ERR_UNSUPPORTED, 0, algid.p, algid.n, inner.p, inner.n, attrs, sizeof attrs,
                "%s PKCS#8 with attributes", curve_name(k->curve));
@@ -1126,11 +1042,11 @@ static void test_pkcs8_rules(void **state)
                "%s PKCS#8 version 2", curve_name(k->curve));
             P8(FM_ERR_DECODE, 0, algid.p, algid.n, inner.p, inner.n - 1, NULL, 0,
                "%s PKCS#8 holding a truncated key", curve_name(k->curve));
-            tb_put(&longer, inner.p, inner.n);
-            tb_byte(&longer, 0);
+            tu_der_put(&longer, inner.p, inner.n);
+            tu_der_byte(&longer, 0);
             P8(FM_ERR_DECODE, 0, algid.p, algid.n, longer.p, longer.n, NULL, 0,
                "%s PKCS#8 key with a trailing octet", curve_name(k->curve));
-            tb_free(&longer);
+            tu_der_free(&longer);
             P8(FM_ERR_DECODE, 0, algid.p, algid.n, k->v[0].der[FM_KEY_FORM_SPKI],
                k->v[0].der_len[FM_KEY_FORM_SPKI], NULL, 0,
                "%s PKCS#8 holding an SPKI", curve_name(k->curve));
@@ -1140,20 +1056,20 @@ static void test_pkcs8_rules(void **state)
                "%s PKCS#8 holding the raw scalar", curve_name(k->curve));
             /* inner privateKey one octet short and long */
             {
-                tb in2 = { 0 };
+                tu_der in2 = { 0 };
                 uint8_t big[FM_EC_MAX_BYTES + 1] = { 0 };
 
                 s = sec1_of(k); s.params = NULL; s.priv_len = k->priv_len - 1;
                 tb_sec1(&in2, &s);
                 P8(FM_ERR_DECODE, 0, algid.p, algid.n, in2.p, in2.n, NULL, 0,
                    "%s PKCS#8, privateKey one octet short", curve_name(k->curve));
-                tb_free(&in2);
+                tu_der_free(&in2);
                 memcpy(big + 1, k->priv, k->priv_len);
                 s = sec1_of(k); s.params = NULL; s.priv = big; s.priv_len = k->priv_len + 1;
                 tb_sec1(&in2, &s);
                 P8(FM_ERR_DECODE, 0, algid.p, algid.n, in2.p, in2.n, NULL, 0,
                    "%s PKCS#8, privateKey one octet long", curve_name(k->curve));
-                tb_free(&in2);
+                tu_der_free(&in2);
                 s = sec1_of(k); s.params = NULL; s.version = NULL;
                 {
                     static const uint8_t v0[] = { 0x02, 0x01, 0x00 };
@@ -1162,23 +1078,23 @@ static void test_pkcs8_rules(void **state)
                 tb_sec1(&in2, &s);
                 P8(FM_ERR_DECODE, 0, algid.p, algid.n, in2.p, in2.n, NULL, 0,
                    "%s PKCS#8, inner version 0", curve_name(k->curve));
-                tb_free(&in2);
+                tu_der_free(&in2);
                 s = sec1_of(k); s.params = NULL; s.pub = NULL;
                 tb_sec1(&in2, &s);
                 P8(FM_OK, 0, algid.p, algid.n, in2.p, in2.n, NULL, 0,
                    "%s PKCS#8 without publicKey", curve_name(k->curve));
-                tb_free(&in2);
+                tu_der_free(&in2);
             }
         }
         /* trailing octet after the whole PKCS#8 */
-        tb_pkcs8(&t, 0, algid.p, algid.n, inner.p, inner.n, NULL, 0);
-        tb_byte(&t, 0);
+        tu_der_pkcs8(&t, 0, algid.p, algid.n, inner.p, inner.n, NULL, 0);
+        tu_der_byte(&t, 0);
         snprintf(what, sizeof what, "%s octet after the PKCS#8", curve_name(k->curve));
         expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-        tb_free(&t);
+        tu_der_free(&t);
 #undef P8
-        tb_free(&inner);
-        tb_free(&algid);
+        tu_der_free(&inner);
+        tu_der_free(&algid);
     }
 }
 
@@ -1192,7 +1108,7 @@ static void test_spki_rules(void **state)
         const ossl_ec_key *k = get_ec_key(curves[ci]);
         const uint8_t *ctlv, *other, *pub = k->v[V_UNCOMPRESSED].pub;
         size_t ctlvlen, otherlen, plen = k->v[V_UNCOMPRESSED].pub_len;
-        tb algid = { 0 }, a = { 0 }, t = { 0 };
+        tu_der algid = { 0 }, a = { 0 }, t = { 0 };
         uint8_t pt[1 + 2 * FM_EC_MAX_BYTES + 1];
         char what[128];
 
@@ -1200,35 +1116,35 @@ static void test_spki_rules(void **state)
         curve_tlv(curves[(ci + 1) % NCURVES], &other, &otherlen);
         tb_algid(&algid, ctlv, ctlvlen);
 
-#define SPKI(want, al, alen, unused, point, plen_, ...)               \
-        do {                                                          \
-            tb_spki(&t, al, alen, unused, point, plen_);              \
-            snprintf(what, sizeof what, __VA_ARGS__);                 \
-            expect_parse(t.p, t.n, want, what);                       \
-            tb_free(&t);                                              \
+#define SPKI(want, al, alen, unused, point, plen_, ...)      \
+        do {                                                 \
+            tu_der_spki(&t, al, alen, unused, point, plen_); \
+            snprintf(what, sizeof what, __VA_ARGS__);        \
+            expect_parse(t.p, t.n, want, what);              \
+            tu_der_free(&t);                                 \
         } while (0)
 
-        tb_spki(&t, algid.p, algid.n, 0, pub, plen);
+        tu_der_spki(&t, algid.p, algid.n, 0, pub, plen);
         assert_int_equal(t.n, k->v[V_UNCOMPRESSED].der_len[FM_KEY_FORM_SPKI]);
         assert_memory_equal(t.p, k->v[V_UNCOMPRESSED].der[FM_KEY_FORM_SPKI], t.n);
-        tb_free(&t);
+        tu_der_free(&t);
 
         tb_algid(&a, NULL, 0);
         SPKI(FM_ERR_DECODE, a.p, a.n, 0, pub, plen, "%s SPKI without parameters",
              curve_name(k->curve));
-        tb_free(&a);
+        tu_der_free(&a);
         tb_algid(&a, secp256k1_tlv, sizeof secp256k1_tlv);
         SPKI(FM_ERR_UNSUPPORTED, a.p, a.n, 0, pub, plen, "%s SPKI on secp256k1",
              curve_name(k->curve));
-        tb_free(&a);
+        tu_der_free(&a);
         tb_algid(&a, implicit_tlv, sizeof implicit_tlv);
         SPKI(FM_ERR_UNSUPPORTED, a.p, a.n, 0, pub, plen, "%s SPKI implicitCurve",
              curve_name(k->curve));
-        tb_free(&a);
+        tu_der_free(&a);
         tb_algid(&a, other, otherlen);
         SPKI(FM_ERR_DECODE, a.p, a.n, 0, pub, plen, "%s point in a %s SPKI",
              curve_name(k->curve), curve_name(curves[(ci + 1) % NCURVES]));
-        tb_free(&a);
+        tu_der_free(&a);
         SPKI(FM_ERR_UNSUPPORTED, algid_rsa, sizeof algid_rsa, 0, pub, plen,
              "%s point under rsaEncryption", curve_name(k->curve));
         SPKI(FM_ERR_DECODE, algid.p, algid.n, 1, pub, plen, "%s SPKI BIT STRING with an unused bit",
@@ -1254,28 +1170,29 @@ static void test_spki_rules(void **state)
              curve_name(k->curve));
         /* trailing data: after the BIT STRING, after the SPKI */
         {
-            tb_put(&t, algid.p, algid.n);
-            tb_byte(&t, 0x03); tb_len(&t, plen + 1); tb_byte(&t, 0); tb_put(&t, pub, plen);
-            tb_byte(&t, 0x05); tb_byte(&t, 0x00);
-            tb_wrap(&t, 0x30);
+            tu_der_put(&t, algid.p, algid.n);
+            tu_der_byte(&t, 0x03); tu_der_len(&t, plen + 1);
+            tu_der_byte(&t, 0); tu_der_put(&t, pub, plen);
+            tu_der_byte(&t, 0x05); tu_der_byte(&t, 0x00);
+            tu_der_wrap(&t, 0x30);
             snprintf(what, sizeof what, "%s NULL after the SPKI point", curve_name(k->curve));
             expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-            tb_free(&t);
-            tb_spki(&t, algid.p, algid.n, 0, pub, plen);
-            tb_byte(&t, 0x00);
+            tu_der_free(&t);
+            tu_der_spki(&t, algid.p, algid.n, 0, pub, plen);
+            tu_der_byte(&t, 0x00);
             snprintf(what, sizeof what, "%s octet after the SPKI", curve_name(k->curve));
             expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-            tb_free(&t);
+            tu_der_free(&t);
             /* the point as OCTET STRING: an EncryptedPrivateKeyInfo shape */
-            tb_put(&t, algid.p, algid.n);
-            tb_tlv(&t, 0x04, pub, plen);
-            tb_wrap(&t, 0x30);
+            tu_der_put(&t, algid.p, algid.n);
+            tu_der_tlv(&t, 0x04, pub, plen);
+            tu_der_wrap(&t, 0x30);
             snprintf(what, sizeof what, "%s SPKI with an OCTET STRING point", curve_name(k->curve));
             expect_parse(t.p, t.n, FM_ERR_UNSUPPORTED, what);
-            tb_free(&t);
+            tu_der_free(&t);
         }
 #undef SPKI
-        tb_free(&algid);
+        tu_der_free(&algid);
     }
 }
 
@@ -1373,24 +1290,25 @@ static void test_openssl_unsupported(void **state)
         const ossl_ec_key *k = get_ec_key(FM_EC_P256);
         const uint8_t *der = k->v[V_UNCOMPRESSED].der[FM_KEY_FORM_SEC1];
         size_t len = k->v[V_UNCOMPRESSED].der_len[FM_KEY_FORM_SEC1];
-        tb t = { 0 };
+        tu_der t = { 0 };
 
         assert_int_equal(der[0], 0x30);
         assert_int_equal(der[1], len - 2); /* short-form outer length */
         /* long form for a length below 128 */
-        tb_byte(&t, 0x30); tb_byte(&t, 0x81); tb_byte(&t, der[1]); tb_put(&t, der + 2, len - 2);
+        tu_der_byte(&t, 0x30); tu_der_byte(&t, 0x81);
+        tu_der_byte(&t, der[1]); tu_der_put(&t, der + 2, len - 2);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "non-minimal outer length");
-        tb_free(&t);
+        tu_der_free(&t);
         /* indefinite length */
-        tb_byte(&t, 0x30); tb_byte(&t, 0x80); tb_put(&t, der + 2, len - 2);
-        tb_byte(&t, 0); tb_byte(&t, 0);
+        tu_der_byte(&t, 0x30); tu_der_byte(&t, 0x80); tu_der_put(&t, der + 2, len - 2);
+        tu_der_byte(&t, 0); tu_der_byte(&t, 0);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "indefinite length");
-        tb_free(&t);
+        tu_der_free(&t);
         /* two keys */
-        tb_put(&t, der, len);
-        tb_put(&t, der, len);
+        tu_der_put(&t, der, len);
+        tu_der_put(&t, der, len);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "two keys");
-        tb_free(&t);
+        tu_der_free(&t);
         {
             static const uint8_t empty_seq[] = { 0x30, 0x00 };
             static const uint8_t one_int[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
@@ -1612,7 +1530,7 @@ static void test_max_size(void **state)
     fm_ec_components c;
     uint8_t out[FM_EC_DER_MAX_LEN];
     size_t outlen, ci, fi, most = 0;
-    tb inner = { 0 }, algid = { 0 }, t = { 0 };
+    tu_der inner = { 0 }, algid = { 0 }, t = { 0 };
     sec1_parts s;
 
     (void)tu_begin(state);
@@ -1629,14 +1547,14 @@ static void test_max_size(void **state)
     s = sec1_of(k);
     tb_sec1(&inner, &s);
     tb_algid(&algid, p521_tlv, sizeof p521_tlv);
-    tb_pkcs8(&t, 0, algid.p, algid.n, inner.p, inner.n, NULL, 0);
+    tu_der_pkcs8(&t, 0, algid.p, algid.n, inner.p, inner.n, NULL, 0);
     assert_int_equal(t.n, FM_EC_DER_MAX_LEN);
     assert_int_equal(fm_ec_der_parse(&c, NULL, t.p, t.n), FM_OK);
     assert_int_equal(fm_ec_der_encode(out, sizeof out, &outlen, FM_KEY_FORM_PKCS8, &c), FM_OK);
     assert_int_equal(outlen, 241);
-    tb_free(&t);
-    tb_free(&inner);
-    tb_free(&algid);
+    tu_der_free(&t);
+    tu_der_free(&inner);
+    tu_der_free(&algid);
 }
 
 /* ---- main ---------------------------------------------------------------------------------- */

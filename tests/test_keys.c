@@ -29,7 +29,7 @@
  *    ECPrivateKey (context tags [0] and [1]) read and rewritten byte for
  *    byte, length and INTEGER encodings at their boundaries.
  */
-#include "testutil.h"
+#include "tu_der.h"
 
 #include <fipsmod/keys.h>
 
@@ -343,79 +343,7 @@ static void expect_encode(int form, const fm_rsa_components *c, const uint8_t *w
     free(out);
 }
 
-/* ---- a DER builder for hand-made inputs ------------------------------------------ */
-
-typedef struct {
-    uint8_t *p;
-    size_t n, cap;
-} tb;
-
-static void tb_put(tb *t, const void *p, size_t n)
-{
-    if (t->n + n > t->cap) {
-        t->cap = (t->n + n) * 2 + 64;
-        t->p = realloc(t->p, t->cap);
-        assert_non_null(t->p);
-    }
-    if (n > 0)
-        memcpy(t->p + t->n, p, n);
-    t->n += n;
-}
-
-static void tb_byte(tb *t, uint8_t b)
-{
-    tb_put(t, &b, 1);
-}
-
-/* Minimal definite length. */
-static void tb_len(tb *t, size_t len)
-{
-    if (len < 0x80) {
-        tb_byte(t, (uint8_t)len);
-    } else if (len < 0x100) {
-        tb_byte(t, 0x81);
-        tb_byte(t, (uint8_t)len);
-    } else {
-        tb_byte(t, 0x82);
-        tb_byte(t, (uint8_t)(len >> 8));
-        tb_byte(t, (uint8_t)len);
-    }
-}
-
-static void tb_tlv(tb *t, uint8_t tag, const void *content, size_t n)
-{
-    tb_byte(t, tag);
-    tb_len(t, n);
-    tb_put(t, content, n);
-}
-
-/* Wrap t's bytes in a TLV of `tag` (t becomes the TLV). */
-static void tb_wrap(tb *t, uint8_t tag)
-{
-    tb o = { 0 };
-
-    tb_tlv(&o, tag, t->p, t->n);
-    free(t->p);
-    *t = o;
-}
-
-/* Minimal INTEGER for a magnitude (no leading zeros given). */
-static void tb_uint(tb *t, const uint8_t *m, size_t n)
-{
-    size_t sign = n > 0 && (m[0] & 0x80) ? 1 : 0;
-
-    tb_byte(t, 0x02);
-    tb_len(t, n + sign);
-    if (sign)
-        tb_byte(t, 0);
-    tb_put(t, m, n);
-}
-
-static void tb_free(tb *t)
-{
-    free(t->p);
-    memset(t, 0, sizeof *t);
-}
+/* ---- hand-made inputs (written with tests/util/tu_der.h) -------------------------- */
 
 static const uint8_t algid_rsa[] = {
     0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
@@ -425,39 +353,13 @@ static const uint8_t oid_rsa_tlv[] = {
 };
 
 /* RSAPrivateKey contents (no outer header) with the given version. */
-static void tb_priv_content(tb *t, const ossl_key *k, uint8_t version)
+static void tb_priv_content(tu_der *t, const ossl_key *k, uint8_t version)
 {
     size_t i;
 
-    tb_tlv(t, 0x02, &version, 1);
+    tu_der_tlv(t, 0x02, &version, 1);
     for (i = 0; i < NCOMP; i++)
-        tb_uint(t, k->comp[i], k->comp_len[i]);
-}
-
-/* PrivateKeyInfo around RSAPrivateKey bytes, with a given AlgorithmIdentifier
- * and version, and optional extra elements at the end. */
-static void tb_pkcs8(tb *t, uint8_t version, const uint8_t *algid, size_t algidlen,
-                     const uint8_t *key, size_t keylen, const uint8_t *extra, size_t extralen)
-{
-    tb_tlv(t, 0x02, &version, 1);
-    tb_put(t, algid, algidlen);
-    tb_tlv(t, 0x04, key, keylen);
-    tb_put(t, extra, extralen);
-    tb_wrap(t, 0x30);
-}
-
-/* SubjectPublicKeyInfo around RSAPublicKey bytes. */
-static void tb_spki(tb *t, const uint8_t *algid, size_t algidlen, uint8_t unused,
-                    const uint8_t *key, size_t keylen)
-{
-    tb bits = { 0 };
-
-    tb_byte(&bits, unused);
-    tb_put(&bits, key, keylen);
-    tb_put(t, algid, algidlen);
-    tb_tlv(t, 0x03, bits.p, bits.n);
-    tb_wrap(t, 0x30);
-    tb_free(&bits);
+        tu_der_uint(t, k->comp[i], k->comp_len[i]);
 }
 
 /* ---- OpenSSL forms: parse, values, re-encode -------------------------------------- */
@@ -554,25 +456,25 @@ static char *make_pem(const char *label, const uint8_t *der, size_t len, size_t 
 {
     size_t b64cap = (len + 2) / 3 * 4 + 1, i, n;
     unsigned char *b64 = xmalloc(b64cap);
-    tb t = { 0 };
+    tu_der t = { 0 };
     int blen = EVP_EncodeBlock(b64, der, (int)len);
 
     assert_true(blen >= 0);
-    tb_put(&t, before, strlen(before));
-    tb_put(&t, "-----BEGIN ", 11);
-    tb_put(&t, label, strlen(label));
-    tb_put(&t, "-----", 5);
-    tb_put(&t, eol, strlen(eol));
+    tu_der_put(&t, before, strlen(before));
+    tu_der_put(&t, "-----BEGIN ", 11);
+    tu_der_put(&t, label, strlen(label));
+    tu_der_put(&t, "-----", 5);
+    tu_der_put(&t, eol, strlen(eol));
     for (i = 0; i < (size_t)blen; i += width) {
         n = (size_t)blen - i < width ? (size_t)blen - i : width;
-        tb_put(&t, b64 + i, n);
-        tb_put(&t, eol, strlen(eol));
+        tu_der_put(&t, b64 + i, n);
+        tu_der_put(&t, eol, strlen(eol));
     }
-    tb_put(&t, "-----END ", 9);
-    tb_put(&t, label, strlen(label));
-    tb_put(&t, "-----", 5);
-    tb_put(&t, after, strlen(after));
-    tb_byte(&t, 0);
+    tu_der_put(&t, "-----END ", 9);
+    tu_der_put(&t, label, strlen(label));
+    tu_der_put(&t, "-----", 5);
+    tu_der_put(&t, after, strlen(after));
+    tu_der_byte(&t, 0);
     free(b64);
     *outlen = t.n - 1;
     return (char *)t.p;
@@ -846,7 +748,7 @@ static void test_der_rules(void **state)
     const ossl_key *k;
     const uint8_t *n, *e;
     size_t nl, el;
-    tb t = { 0 }, pub = { 0 };
+    tu_der t = { 0 }, pub = { 0 };
 
     (void)tu_begin(state);
     k = get_key(1024, 65537);
@@ -854,9 +756,9 @@ static void test_der_rules(void **state)
     e = k->comp[1]; el = k->comp_len[1];
 
     /* The builder reproduces OpenSSL's RSAPublicKey. */
-    tb_uint(&pub, n, nl);
-    tb_uint(&pub, e, el);
-    tb_wrap(&pub, 0x30);
+    tu_der_uint(&pub, n, nl);
+    tu_der_uint(&pub, e, el);
+    tu_der_wrap(&pub, 0x30);
     assert_int_equal(pub.n, k->der_len[FM_KEY_FORM_PKCS1_PUBLIC]);
     assert_memory_equal(pub.p, k->der[FM_KEY_FORM_PKCS1_PUBLIC], pub.n);
     expect_parse(pub.p, pub.n, FM_OK, "builder baseline");
@@ -864,40 +766,42 @@ static void test_der_rules(void **state)
     /* Non-minimal lengths. */
     {
         /* outer 30 81 89 -> 30 82 00 89 */
-        tb_byte(&t, 0x30); tb_byte(&t, 0x82); tb_byte(&t, 0x00); tb_byte(&t, (uint8_t)(pub.n - 3));
-        tb_put(&t, pub.p + 3, pub.n - 3);
+        tu_der_byte(&t, 0x30); tu_der_byte(&t, 0x82);
+        tu_der_byte(&t, 0x00); tu_der_byte(&t, (uint8_t)(pub.n - 3));
+        tu_der_put(&t, pub.p + 3, pub.n - 3);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "length with a leading zero octet");
-        tb_free(&t);
+        tu_der_free(&t);
         /* e: 02 03 -> 02 81 03 */
-        tb_uint(&t, n, nl);
-        tb_byte(&t, 0x02); tb_byte(&t, 0x81); tb_byte(&t, (uint8_t)el); tb_put(&t, e, el);
-        tb_wrap(&t, 0x30);
+        tu_der_uint(&t, n, nl);
+        tu_der_byte(&t, 0x02); tu_der_byte(&t, 0x81);
+        tu_der_byte(&t, (uint8_t)el); tu_der_put(&t, e, el);
+        tu_der_wrap(&t, 0x30);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "long form for a length below 128");
-        tb_free(&t);
+        tu_der_free(&t);
         /* 30 83 xx xx xx: more length octets than supported */
-        tb_byte(&t, 0x30); tb_byte(&t, 0x83); tb_byte(&t, 0); tb_byte(&t, 0);
-        tb_byte(&t, (uint8_t)(pub.n - 3));
-        tb_put(&t, pub.p + 3, pub.n - 3);
+        tu_der_byte(&t, 0x30); tu_der_byte(&t, 0x83); tu_der_byte(&t, 0); tu_der_byte(&t, 0);
+        tu_der_byte(&t, (uint8_t)(pub.n - 3));
+        tu_der_put(&t, pub.p + 3, pub.n - 3);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "three length octets");
-        tb_free(&t);
+        tu_der_free(&t);
     }
     /* Indefinite length, reserved length octet, length past the end. */
     {
-        tb_byte(&t, 0x30); tb_byte(&t, 0x80);
-        tb_put(&t, pub.p + 3, pub.n - 3);
-        tb_byte(&t, 0); tb_byte(&t, 0);
+        tu_der_byte(&t, 0x30); tu_der_byte(&t, 0x80);
+        tu_der_put(&t, pub.p + 3, pub.n - 3);
+        tu_der_byte(&t, 0); tu_der_byte(&t, 0);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "indefinite length");
         t.p[1] = 0xff;
         expect_parse(t.p, t.n, FM_ERR_DECODE, "length octet 0xff");
-        tb_free(&t);
-        tb_put(&t, pub.p, pub.n);
+        tu_der_free(&t);
+        tu_der_put(&t, pub.p, pub.n);
         t.p[2]++;
         expect_parse(t.p, t.n, FM_ERR_DECODE, "length one past the end");
-        tb_free(&t);
-        tb_put(&t, pub.p, pub.n);
+        tu_der_free(&t);
+        tu_der_put(&t, pub.p, pub.n);
         t.p[2]--;
         expect_parse(t.p, t.n, FM_ERR_DECODE, "length one short (trailing octet)");
-        tb_free(&t);
+        tu_der_free(&t);
     }
     /* Trailing data after the outer element and inside the SEQUENCE. */
     {
@@ -905,21 +809,21 @@ static void test_der_rules(void **state)
         size_t i;
 
         for (i = 0; i < sizeof junk; i++) {
-            tb_put(&t, pub.p, pub.n);
-            tb_byte(&t, junk[i]);
+            tu_der_put(&t, pub.p, pub.n);
+            tu_der_byte(&t, junk[i]);
             expect_parse(t.p, t.n, FM_ERR_DECODE, "trailing octet");
-            tb_free(&t);
+            tu_der_free(&t);
         }
-        tb_put(&t, pub.p, pub.n);
-        tb_put(&t, pub.p, pub.n);
+        tu_der_put(&t, pub.p, pub.n);
+        tu_der_put(&t, pub.p, pub.n);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "two keys");
-        tb_free(&t);
-        tb_uint(&t, n, nl);
-        tb_uint(&t, e, el);
-        tb_byte(&t, 0x05); tb_byte(&t, 0x00);
-        tb_wrap(&t, 0x30);
+        tu_der_free(&t);
+        tu_der_uint(&t, n, nl);
+        tu_der_uint(&t, e, el);
+        tu_der_byte(&t, 0x05); tu_der_byte(&t, 0x00);
+        tu_der_wrap(&t, 0x30);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "NULL after e inside the SEQUENCE");
-        tb_free(&t);
+        tu_der_free(&t);
     }
     /* INTEGER encodings. */
     {
@@ -938,32 +842,33 @@ static void test_der_rules(void **state)
         size_t i;
 
         for (i = 0; i < sizeof ecases / sizeof ecases[0]; i++) {
-            tb_uint(&t, n, nl);
-            tb_put(&t, ecases[i].e, ecases[i].len);
-            tb_wrap(&t, 0x30);
+            tu_der_uint(&t, n, nl);
+            tu_der_put(&t, ecases[i].e, ecases[i].len);
+            tu_der_wrap(&t, 0x30);
             expect_parse(t.p, t.n, ecases[i].want, ecases[i].what);
-            tb_free(&t);
+            tu_der_free(&t);
         }
         /* n: negative (sign octet dropped), two leading zeros. */
-        tb_byte(&t, 0x02); tb_len(&t, nl); tb_put(&t, n, nl);
-        tb_uint(&t, e, el);
-        tb_wrap(&t, 0x30);
+        tu_der_byte(&t, 0x02); tu_der_len(&t, nl); tu_der_put(&t, n, nl);
+        tu_der_uint(&t, e, el);
+        tu_der_wrap(&t, 0x30);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "negative modulus");
-        tb_free(&t);
-        tb_byte(&t, 0x02); tb_len(&t, nl + 2); tb_byte(&t, 0); tb_byte(&t, 0); tb_put(&t, n, nl);
-        tb_uint(&t, e, el);
-        tb_wrap(&t, 0x30);
+        tu_der_free(&t);
+        tu_der_byte(&t, 0x02); tu_der_len(&t, nl + 2);
+        tu_der_byte(&t, 0); tu_der_byte(&t, 0); tu_der_put(&t, n, nl);
+        tu_der_uint(&t, e, el);
+        tu_der_wrap(&t, 0x30);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "modulus with two leading zeros");
-        tb_free(&t);
+        tu_der_free(&t);
     }
     /* Tags: high-tag-number form, primitive SEQUENCE. */
     {
-        tb_put(&t, pub.p, pub.n);
+        tu_der_put(&t, pub.p, pub.n);
         t.p[0] = 0x3f;
         expect_parse(t.p, t.n, FM_ERR_DECODE, "outer tag in high-tag-number form");
         t.p[0] = 0x10;
         expect_parse(t.p, t.n, FM_ERR_DECODE, "primitive SEQUENCE");
-        tb_free(&t);
+        tu_der_free(&t);
         {
             static const uint8_t hi[] = { 0x30, 0x04, 0x1f, 0x81, 0x00, 0x00 };
             expect_parse(hi, sizeof hi, FM_ERR_DECODE, "inner high-tag-number form");
@@ -980,7 +885,7 @@ static void test_der_rules(void **state)
         expect_parse(NULL, 5, FM_ERR_ARG, "NULL, 5");
         assert_int_equal(fm_rsa_der_parse(NULL, NULL, pub.p, pub.n), FM_ERR_ARG);
     }
-    tb_free(&pub);
+    tu_der_free(&pub);
 }
 
 /* Modulus size and component ranges. */
@@ -988,7 +893,7 @@ static void test_ranges(void **state)
 {
     const ossl_key *k;
     uint8_t *big;
-    tb t = { 0 };
+    tu_der t = { 0 };
     static const uint8_t e3[] = { 0x03 };
     size_t i;
 
@@ -998,30 +903,30 @@ static void test_ranges(void **state)
 
     /* 16384 bits: accepted. 16385 bits: unsupported. */
     memset(big, 0xff, 2049);
-    tb_uint(&t, big, 2048);
-    tb_uint(&t, e3, 1);
-    tb_wrap(&t, 0x30);
+    tu_der_uint(&t, big, 2048);
+    tu_der_uint(&t, e3, 1);
+    tu_der_wrap(&t, 0x30);
     expect_parse(t.p, t.n, FM_OK, "16384-bit modulus");
-    tb_free(&t);
+    tu_der_free(&t);
     big[0] = 0x01;
-    tb_uint(&t, big, 2049);
-    tb_uint(&t, e3, 1);
-    tb_wrap(&t, 0x30);
+    tu_der_uint(&t, big, 2049);
+    tu_der_uint(&t, e3, 1);
+    tu_der_wrap(&t, 0x30);
     expect_parse(t.p, t.n, FM_ERR_UNSUPPORTED, "16385-bit modulus");
-    tb_free(&t);
+    tu_der_free(&t);
 
     /* e = n, e > n, n = 0. */
-    tb_uint(&t, k->comp[0], k->comp_len[0]);
-    tb_uint(&t, k->comp[0], k->comp_len[0]);
-    tb_wrap(&t, 0x30);
+    tu_der_uint(&t, k->comp[0], k->comp_len[0]);
+    tu_der_uint(&t, k->comp[0], k->comp_len[0]);
+    tu_der_wrap(&t, 0x30);
     expect_parse(t.p, t.n, FM_ERR_DECODE, "e = n");
-    tb_free(&t);
+    tu_der_free(&t);
     memset(big, 0xff, 129);
-    tb_uint(&t, k->comp[0], k->comp_len[0]);
-    tb_uint(&t, big, 129);
-    tb_wrap(&t, 0x30);
+    tu_der_uint(&t, k->comp[0], k->comp_len[0]);
+    tu_der_uint(&t, big, 129);
+    tu_der_wrap(&t, 0x30);
     expect_parse(t.p, t.n, FM_ERR_DECODE, "e > n");
-    tb_free(&t);
+    tu_der_free(&t);
     {
         static const uint8_t zero_n[] = { 0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x03 };
         expect_parse(zero_n, sizeof zero_n, FM_ERR_DECODE, "n = 0");
@@ -1034,31 +939,31 @@ static void test_ranges(void **state)
         size_t j;
         char what[64];
 
-        tb_tlv(&t, 0x02, &v, 1); /* version 0 */
+        tu_der_tlv(&t, 0x02, &v, 1); /* version 0 */
         for (j = 0; j < NCOMP; j++) {
             if (j == i)
-                tb_tlv(&t, 0x02, &zero, 1);
+                tu_der_tlv(&t, 0x02, &zero, 1);
             else
-                tb_uint(&t, k->comp[j], k->comp_len[j]);
+                tu_der_uint(&t, k->comp[j], k->comp_len[j]);
         }
-        tb_wrap(&t, 0x30);
+        tu_der_wrap(&t, 0x30);
         snprintf(what, sizeof what, "private component %zu zero", i);
         expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-        tb_free(&t);
+        tu_der_free(&t);
 
-        tb_tlv(&t, 0x02, &v, 1);
+        tu_der_tlv(&t, 0x02, &v, 1);
         for (j = 0; j < NCOMP; j++) {
             if (j == i) {
                 memset(big, 0x11, 129);
-                tb_uint(&t, big, 129);
+                tu_der_uint(&t, big, 129);
             } else {
-                tb_uint(&t, k->comp[j], k->comp_len[j]);
+                tu_der_uint(&t, k->comp[j], k->comp_len[j]);
             }
         }
-        tb_wrap(&t, 0x30);
+        tu_der_wrap(&t, 0x30);
         snprintf(what, sizeof what, "private component %zu longer than n", i);
         expect_parse(t.p, t.n, FM_ERR_DECODE, what);
-        tb_free(&t);
+        tu_der_free(&t);
     }
     free(big);
 }
@@ -1097,25 +1002,25 @@ static void test_max_size(void **state)
 static void test_wrappers(void **state)
 {
     const ossl_key *k;
-    tb priv = { 0 }, pub = { 0 }, t = { 0 };
+    tu_der priv = { 0 }, pub = { 0 }, t = { 0 };
     const uint8_t *d8;
     size_t i;
 
     (void)tu_begin(state);
     k = get_key(1024, 65537);
     d8 = k->der[FM_KEY_FORM_PKCS8];
-    tb_put(&priv, k->der[FM_KEY_FORM_PKCS1_PRIVATE], k->der_len[FM_KEY_FORM_PKCS1_PRIVATE]);
-    tb_put(&pub, k->der[FM_KEY_FORM_PKCS1_PUBLIC], k->der_len[FM_KEY_FORM_PKCS1_PUBLIC]);
+    tu_der_put(&priv, k->der[FM_KEY_FORM_PKCS1_PRIVATE], k->der_len[FM_KEY_FORM_PKCS1_PRIVATE]);
+    tu_der_put(&pub, k->der[FM_KEY_FORM_PKCS1_PUBLIC], k->der_len[FM_KEY_FORM_PKCS1_PUBLIC]);
 
     /* The builder reproduces OpenSSL's PKCS#8 and SPKI. */
-    tb_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, priv.p, priv.n, NULL, 0);
+    tu_der_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, priv.p, priv.n, NULL, 0);
     assert_int_equal(t.n, k->der_len[FM_KEY_FORM_PKCS8]);
     assert_memory_equal(t.p, d8, t.n);
-    tb_free(&t);
-    tb_spki(&t, algid_rsa, sizeof algid_rsa, 0, pub.p, pub.n);
+    tu_der_free(&t);
+    tu_der_spki(&t, algid_rsa, sizeof algid_rsa, 0, pub.p, pub.n);
     assert_int_equal(t.n, k->der_len[FM_KEY_FORM_SPKI]);
     assert_memory_equal(t.p, k->der[FM_KEY_FORM_SPKI], t.n);
-    tb_free(&t);
+    tu_der_free(&t);
 
     /* AlgorithmIdentifiers in PKCS#8 and SPKI. */
     {
@@ -1167,14 +1072,14 @@ static void test_wrappers(void **state)
         for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             char what[96];
 
-            tb_pkcs8(&t, 0, cases[i].a, cases[i].len, priv.p, priv.n, NULL, 0);
+            tu_der_pkcs8(&t, 0, cases[i].a, cases[i].len, priv.p, priv.n, NULL, 0);
             snprintf(what, sizeof what, "PKCS#8, %s", cases[i].what);
             expect_parse(t.p, t.n, cases[i].want, what);
-            tb_free(&t);
-            tb_spki(&t, cases[i].a, cases[i].len, 0, pub.p, pub.n);
+            tu_der_free(&t);
+            tu_der_spki(&t, cases[i].a, cases[i].len, 0, pub.p, pub.n);
             snprintf(what, sizeof what, "SPKI, %s", cases[i].what);
             expect_parse(t.p, t.n, cases[i].want, what);
-            tb_free(&t);
+            tu_der_free(&t);
         }
     }
     /* PKCS#8 versions, attributes, OneAsymmetricKey. */
@@ -1183,74 +1088,74 @@ static void test_wrappers(void **state)
         static const uint8_t pubkey[] = { 0x81, 0x01, 0x00 };
         static const uint8_t both[] = { 0xa0, 0x00, 0x81, 0x01, 0x00 };
 
-        tb_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, priv.p, priv.n, attrs, sizeof attrs);
+        tu_der_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, priv.p, priv.n, attrs, sizeof attrs);
         expect_parse(t.p, t.n, FM_ERR_UNSUPPORTED, "PKCS#8 with attributes");
-        tb_free(&t);
-        tb_pkcs8(&t, 1, algid_rsa, sizeof algid_rsa, priv.p, priv.n, NULL, 0);
+        tu_der_free(&t);
+        tu_der_pkcs8(&t, 1, algid_rsa, sizeof algid_rsa, priv.p, priv.n, NULL, 0);
         expect_parse(t.p, t.n, FM_ERR_UNSUPPORTED, "OneAsymmetricKey version 1");
-        tb_free(&t);
-        tb_pkcs8(&t, 1, algid_rsa, sizeof algid_rsa, priv.p, priv.n, both, sizeof both);
+        tu_der_free(&t);
+        tu_der_pkcs8(&t, 1, algid_rsa, sizeof algid_rsa, priv.p, priv.n, both, sizeof both);
         expect_parse(t.p, t.n, FM_ERR_UNSUPPORTED, "version 1 with attributes and publicKey");
-        tb_free(&t);
-        tb_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, priv.p, priv.n, pubkey, sizeof pubkey);
+        tu_der_free(&t);
+        tu_der_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, priv.p, priv.n, pubkey, sizeof pubkey);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "version 0 with publicKey");
-        tb_free(&t);
-        tb_pkcs8(&t, 2, algid_rsa, sizeof algid_rsa, priv.p, priv.n, NULL, 0);
+        tu_der_free(&t);
+        tu_der_pkcs8(&t, 2, algid_rsa, sizeof algid_rsa, priv.p, priv.n, NULL, 0);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "PKCS#8 version 2");
-        tb_free(&t);
-        tb_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, pub.p, pub.n, NULL, 0);
+        tu_der_free(&t);
+        tu_der_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, pub.p, pub.n, NULL, 0);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "PKCS#8 holding a public key");
-        tb_free(&t);
-        tb_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, priv.p, priv.n - 1, NULL, 0);
+        tu_der_free(&t);
+        tu_der_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, priv.p, priv.n - 1, NULL, 0);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "PKCS#8 holding a truncated key");
-        tb_free(&t);
+        tu_der_free(&t);
         {
-            tb longer = { 0 };
-            tb_put(&longer, priv.p, priv.n);
-            tb_byte(&longer, 0);
-            tb_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, longer.p, longer.n, NULL, 0);
+            tu_der longer = { 0 };
+            tu_der_put(&longer, priv.p, priv.n);
+            tu_der_byte(&longer, 0);
+            tu_der_pkcs8(&t, 0, algid_rsa, sizeof algid_rsa, longer.p, longer.n, NULL, 0);
             expect_parse(t.p, t.n, FM_ERR_DECODE, "PKCS#8 key with a trailing octet");
-            tb_free(&t);
-            tb_free(&longer);
+            tu_der_free(&t);
+            tu_der_free(&longer);
         }
     }
     /* SPKI: unused bits, empty BIT STRING, a private key inside. */
     {
-        tb_spki(&t, algid_rsa, sizeof algid_rsa, 1, pub.p, pub.n);
+        tu_der_spki(&t, algid_rsa, sizeof algid_rsa, 1, pub.p, pub.n);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "BIT STRING with 1 unused bit");
-        tb_free(&t);
-        tb_put(&t, algid_rsa, sizeof algid_rsa);
-        tb_byte(&t, 0x03); tb_byte(&t, 0x00);
-        tb_wrap(&t, 0x30);
+        tu_der_free(&t);
+        tu_der_put(&t, algid_rsa, sizeof algid_rsa);
+        tu_der_byte(&t, 0x03); tu_der_byte(&t, 0x00);
+        tu_der_wrap(&t, 0x30);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "empty BIT STRING");
-        tb_free(&t);
-        tb_spki(&t, algid_rsa, sizeof algid_rsa, 0, priv.p, priv.n);
+        tu_der_free(&t);
+        tu_der_spki(&t, algid_rsa, sizeof algid_rsa, 0, priv.p, priv.n);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "SPKI holding a private key");
-        tb_free(&t);
+        tu_der_free(&t);
     }
     /* PKCS#1 versions. */
     {
         tb_priv_content(&t, k, 1);
-        tb_wrap(&t, 0x30);
+        tu_der_wrap(&t, 0x30);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "version 1 without otherPrimeInfos");
-        tb_free(&t);
+        tu_der_free(&t);
         tb_priv_content(&t, k, 2);
-        tb_wrap(&t, 0x30);
+        tu_der_wrap(&t, 0x30);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "version 2");
-        tb_free(&t);
+        tu_der_free(&t);
         tb_priv_content(&t, k, 0);
-        tb_byte(&t, 0x30); tb_byte(&t, 0x00);
-        tb_wrap(&t, 0x30);
+        tu_der_byte(&t, 0x30); tu_der_byte(&t, 0x00);
+        tu_der_wrap(&t, 0x30);
         expect_parse(t.p, t.n, FM_ERR_DECODE, "version 0 with otherPrimeInfos");
-        tb_free(&t);
+        tu_der_free(&t);
         tb_priv_content(&t, k, 1);
-        tb_byte(&t, 0x30); tb_byte(&t, 0x00);
-        tb_wrap(&t, 0x30);
+        tu_der_byte(&t, 0x30); tu_der_byte(&t, 0x00);
+        tu_der_wrap(&t, 0x30);
         expect_parse(t.p, t.n, FM_ERR_UNSUPPORTED, "version 1 with otherPrimeInfos");
-        tb_free(&t);
+        tu_der_free(&t);
     }
-    tb_free(&priv);
-    tb_free(&pub);
+    tu_der_free(&priv);
+    tu_der_free(&pub);
 }
 
 /* Keys OpenSSL makes that these functions refuse. */

@@ -51,9 +51,6 @@ static const uint8_t oid_rsassa_pss[] = {
     0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a,
 };
 
-/* The unused-bits octet of a BIT STRING holding whole octets. */
-static const uint8_t no_unused_bits = 0;
-
 #define RSA_MAX_N_OCTETS (FM_RSA_DER_MAX_BITS / 8)
 
 /* The eight components of a private key, in RSAPrivateKey order. */
@@ -174,20 +171,10 @@ static int parse_pkcs1_public(fm_der_reader *seq, fm_rsa_components *c)
     return check_ranges(c, 0, FM_ERR_DECODE);
 }
 
-/* A whole DER element that must be exactly one SEQUENCE, then nothing. */
-static int open_outer(const uint8_t *der, size_t len, fm_der_reader *seq)
-{
-    fm_der_reader top;
-    int rc;
-
-    fm_der_reader_init(&top, der, len);
-    if ((rc = fm_der_read_sequence(&top, seq)) != FM_OK)
-        return rc;
-    return fm_der_end(&top);
-}
-
 /*
- * AlgorithmIdentifier (RFC 5280 4.1.1.2). FM_OK for rsaEncryption with
+ * An AlgorithmIdentifier (RFC 5280 4.1.1.2) already read and found well
+ * formed by fm_der_read_algid (its OID, and a reader over its parameters
+ * element, empty when absent). FM_OK for rsaEncryption with
  * NULL parameters (RFC 3279 2.3.1: "the parameters field MUST have ASN.1
  * type NULL"); FM_ERR_DECODE for rsaEncryption with other or absent
  * parameters; FM_ERR_UNSUPPORTED for any other well-formed identifier.
@@ -196,71 +183,39 @@ static int open_outer(const uint8_t *der, size_t len, fm_der_reader *seq)
  * fm_rsa_components cannot express, and dropping them would let the key
  * sign with parameters its owner excluded.
  */
-static int parse_algid(fm_der_reader *r)
+static int check_algid(const uint8_t *oid, size_t oidlen, fm_der_reader params)
 {
-    fm_der_reader alg;
-    const uint8_t *oid, *v;
-    size_t oidlen, vlen;
-    uint8_t tag;
     int rc;
 
-    if ((rc = fm_der_read_sequence(r, &alg)) != FM_OK ||
-        (rc = fm_der_read_oid(&alg, &oid, &oidlen)) != FM_OK)
-        return rc;
-    if (fm_der_oid_is(oid, oidlen, oid_rsa_encryption, sizeof oid_rsa_encryption)) {
-        if ((rc = fm_der_read_null(&alg)) != FM_OK)
-            return rc;
-        return fm_der_end(&alg);
-    }
-    /* Another algorithm: its parameters, if any, are one element. */
-    if (!fm_der_at_end(&alg) && (rc = fm_der_read_any(&alg, &tag, &v, &vlen)) != FM_OK)
-        return rc;
-    if ((rc = fm_der_end(&alg)) != FM_OK)
-        return rc;
     if (fm_der_oid_is(oid, oidlen, oid_rsassa_pss, sizeof oid_rsassa_pss))
         return FM_ERR_UNSUPPORTED; /* RSASSA-PSS: see above */
-    return FM_ERR_UNSUPPORTED;     /* not RSA */
+    if (!fm_der_oid_is(oid, oidlen, oid_rsa_encryption, sizeof oid_rsa_encryption))
+        return FM_ERR_UNSUPPORTED; /* not RSA */
+    if ((rc = fm_der_read_null(&params)) != FM_OK)
+        return rc;
+    return fm_der_end(&params);
 }
 
 /*
- * PrivateKeyInfo (RFC 5208 5) from the contents of its SEQUENCE. The
- * optional parts are refused rather than dropped: attributes [0] and the
- * RFC 5958 version 1 with publicKey [1] give FM_ERR_UNSUPPORTED.
+ * PrivateKeyInfo (RFC 5208 5) from the contents of its SEQUENCE; the
+ * envelope is read by fm_der_read_pkcs8. The optional parts are refused
+ * rather than dropped: attributes [0] and the RFC 5958 version 1 with
+ * publicKey [1] give FM_ERR_UNSUPPORTED.
  */
 static int parse_pkcs8(fm_der_reader *seq, fm_rsa_components *c)
 {
     fm_der_reader inner;
-    const uint8_t *key, *v;
-    size_t keylen, vlen;
-    uint32_t version;
-    int rc, alg_rc, attributes = 0;
+    fm_der_pkcs8 p8;
+    int rc;
 
-    if ((rc = fm_der_read_small_uint(seq, &version)) != FM_OK)
+    if ((rc = fm_der_read_pkcs8(seq, &p8)) != FM_OK)
         return rc;
-    if (version > 1)
-        return FM_ERR_DECODE;
-    alg_rc = parse_algid(seq);
-    if (alg_rc != FM_OK && alg_rc != FM_ERR_UNSUPPORTED)
-        return alg_rc;
-    if ((rc = fm_der_read_octet_string(seq, &key, &keylen)) != FM_OK)
+    /* A well-formed envelope: now refuse what is not a plain RSA key. */
+    if ((rc = check_algid(p8.alg_oid, p8.alg_oid_len, p8.alg_params)) != FM_OK)
         return rc;
-    /* attributes [0] IMPLICIT SET OF (constructed), then, in version 1
-     * only, publicKey [1] IMPLICIT BIT STRING (primitive). */
-    if (fm_der_next_is(seq, FM_DER_CTX(0))) {
-        if ((rc = fm_der_read_tlv(seq, FM_DER_CTX(0), &v, &vlen)) != FM_OK)
-            return rc;
-        attributes = 1;
-    }
-    if (version == 1 && fm_der_next_is(seq, FM_DER_CTX_PRIM(1))) {
-        if ((rc = fm_der_read_tlv(seq, FM_DER_CTX_PRIM(1), &v, &vlen)) != FM_OK)
-            return rc;
-    }
-    if ((rc = fm_der_end(seq)) != FM_OK)
-        return rc;
-    /* Well formed: now refuse what is not a plain RSA key. */
-    if (alg_rc != FM_OK || version != 0 || attributes)
+    if (p8.version != 0 || p8.attributes)
         return FM_ERR_UNSUPPORTED;
-    if ((rc = open_outer(key, keylen, &inner)) != FM_OK)
+    if ((rc = fm_der_open_sequence(p8.key, p8.key_len, &inner)) != FM_OK)
         return rc;
     return parse_pkcs1_private(&inner, c);
 }
@@ -268,20 +223,18 @@ static int parse_pkcs8(fm_der_reader *seq, fm_rsa_components *c)
 /* SubjectPublicKeyInfo (RFC 5280 4.1) from the contents of its SEQUENCE. */
 static int parse_spki(fm_der_reader *seq, fm_rsa_components *c)
 {
-    fm_der_reader inner;
-    const uint8_t *key;
-    size_t keylen;
-    int rc, alg_rc;
+    fm_der_reader params, inner;
+    const uint8_t *oid, *key;
+    size_t oidlen, keylen;
+    int rc;
 
-    alg_rc = parse_algid(seq);
-    if (alg_rc != FM_OK && alg_rc != FM_ERR_UNSUPPORTED)
-        return alg_rc;
-    if ((rc = fm_der_read_bit_string(seq, &key, &keylen)) != FM_OK ||
+    if ((rc = fm_der_read_algid(seq, &oid, &oidlen, &params)) != FM_OK ||
+        (rc = fm_der_read_bit_string(seq, &key, &keylen)) != FM_OK ||
         (rc = fm_der_end(seq)) != FM_OK)
         return rc;
-    if (alg_rc != FM_OK)
-        return alg_rc;
-    if ((rc = open_outer(key, keylen, &inner)) != FM_OK)
+    if ((rc = check_algid(oid, oidlen, params)) != FM_OK)
+        return rc;
+    if ((rc = fm_der_open_sequence(key, keylen, &inner)) != FM_OK)
         return rc;
     return parse_pkcs1_public(&inner, c);
 }
@@ -318,7 +271,7 @@ int fm_rsa_der_parse(fm_rsa_components *c, int *form, const uint8_t *der, size_t
     if (der == NULL && len != 0)
         return FM_ERR_ARG;
 
-    if ((rc = open_outer(der, len, &seq)) != FM_OK)
+    if ((rc = fm_der_open_sequence(der, len, &seq)) != FM_OK)
         return rc;
     look = seq;
     if (fm_der_next_is(&look, FM_DER_INTEGER)) {
@@ -524,8 +477,7 @@ int fm_rsa_der_encode(uint8_t *out, size_t cap, size_t *outlen, int form,
     default: /* FM_KEY_FORM_SPKI */
         fm_der_put_header(&w, FM_DER_SEQUENCE, s.outer_content);
         put_algid(&w, &s);
-        fm_der_put_header(&w, FM_DER_BIT_STRING, 1 + s.pub);
-        fm_der_put_bytes(&w, &no_unused_bits, 1);
+        fm_der_put_bit_string_header(&w, s.pub);
         put_pkcs1_public(&w, &s, &k);
         break;
     }
