@@ -451,15 +451,16 @@ typedef struct {
  *   g odd otherwise:   (delta, f, g) = (1 + delta, f, (g + f) / 2)
  *   g even:            (delta, f, g) = (1 + delta, f, g / 2)
  * written as: g += (+-f if g odd), then, in the first case, f += g (which
- * gives the old g), so a swap costs additions rather than exchanges.
- * Returns the new delta.
+ * gives the old g), so a swap costs additions rather than exchanges. The
+ * state is eta = -delta, whose sign bit is the test (one shift, no
+ * compare). Returns the new eta.
  */
-static int64_t EC_PFX(divsteps_62)(int64_t delta, uint64_t f, uint64_t g, EC_PFX(trans) *t)
+static int64_t EC_PFX(divsteps_62)(int64_t eta, uint64_t f, uint64_t g, EC_PFX(trans) *t)
 {
     uint64_t u = 1, v = 0, q = 0, r = 1, c1, c2, x, y, z;
 
     for (int i = 0; i < 62; i++) {
-        c1 = (uint64_t)((-delta) >> 63); /* delta > 0 */
+        c1 = (uint64_t)(eta >> 63);      /* delta > 0 */
         c2 = 0 - (g & 1);                /* g odd */
         x = (f ^ c1) - c1;
         y = (u ^ c1) - c1;
@@ -468,7 +469,7 @@ static int64_t EC_PFX(divsteps_62)(int64_t delta, uint64_t f, uint64_t g, EC_PFX
         q += y & c2;
         r += z & c2;
         c1 &= c2;
-        delta = (int64_t)(((uint64_t)delta ^ c1) - c1) + 1;
+        eta = (int64_t)(((uint64_t)eta ^ c1) - c1) - 1; /* swap: eta = -eta - 1 */
         f += g & c1;
         u += q & c1;
         v += r & c1;
@@ -480,7 +481,7 @@ static int64_t EC_PFX(divsteps_62)(int64_t delta, uint64_t f, uint64_t g, EC_PFX
     t->v = (int64_t)v;
     t->q = (int64_t)q;
     t->r = (int64_t)r;
-    return delta;
+    return eta;
 }
 
 /* (f, g) = t (f, g) / 2^62, exactly. */
@@ -551,7 +552,7 @@ static void EC_PFX(inv_safegcd)(uint64_t *r, const uint64_t *x, const uint64_t *
 {
     int64_t f[EC_S62], g[EC_S62], d[EC_S62] = {0}, e[EC_S62] = {0}, m[EC_S62];
     uint64_t minv = mod[0], acc[EC_SC_LIMBS + 1], sign, borrow, carry, keep;
-    int64_t delta = 1;
+    int64_t eta = -1; /* -delta, delta = 1 */
     EC_PFX(trans) t;
 
     for (int i = 0; i < 5; i++) /* Newton: mod[0]^-1 mod 2^64 (the modulus is public) */
@@ -563,7 +564,7 @@ static void EC_PFX(inv_safegcd)(uint64_t *r, const uint64_t *x, const uint64_t *
         f[i] = m[i];
     e[0] = 1;
     for (int i = 0; i < (EC_DIVSTEPS + 61) / 62; i++) {
-        delta = EC_PFX(divsteps_62)(delta, (uint64_t)f[0], (uint64_t)g[0], &t);
+        eta = EC_PFX(divsteps_62)(eta, (uint64_t)f[0], (uint64_t)g[0], &t);
         EC_PFX(update_de)(d, e, &t, m, minv);
         EC_PFX(update_fg)(f, g, &t);
     }
