@@ -3,10 +3,18 @@
  * The group law, scalar multiplication and the ECDSA core for one prime
  * curve y^2 = x^3 - 3x + b (SP 800-186 3.2.1: P-256, P-384, P-521), as a
  * template: a curve file (p256.c, ...) includes its field arithmetic
- * (PREFIX_field.c, whose contract is at the top of each such file), defines
- * the parameters below, and includes this header, which then defines the
- * curve's functions under its prefix. One text for the three curves; the
- * field code, which is where the time goes, is per curve.
+ * (PFX_field.c), defines the parameters below, and includes this header,
+ * which then defines the curve's functions under its prefix. One text for
+ * the three curves; the field code, which is where the time goes, is per
+ * curve.
+ *
+ * The field contract (PFX_field.c; elements are uint64_t[EC_FE_LIMBS] in a
+ * representation of the file's choosing, every output a valid input of
+ * every function with no limit on chaining, the output may alias an input,
+ * all constant time): PFX_fe_add, _sub, _mul, _sqr; _inv (a^(p-2), 0 for
+ * 0); _sqrt (a^((p+1)/4), checked by the caller); _from_bytes (big-endian,
+ * 0, or -1 and zero when >= p); _to_bytes (canonical); _is_zero (~0 or 0);
+ * the constants PFX_fe_one and PFX_fe_b.
  *
  * Parameters the curve file defines before including:
  *   EC_PFX(name)   name with the curve's prefix (p256_##name)
