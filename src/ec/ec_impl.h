@@ -108,6 +108,21 @@ static inline uint64_t EC_PFX(fe_same)(const uint64_t *a, const uint64_t *b)
     return ec_fe_is_zero(d);
 }
 
+/* The formulas' temporaries hold secret-derived values when a secret
+ * scalar is being multiplied: zeroed before each formula returns. */
+static inline void EC_PFX(wipe_formula)(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d,
+                                        uint64_t *e, uint64_t *f, uint64_t *g, uint64_t *h)
+{
+    wipe(a, 8 * EC_FE_LIMBS);
+    wipe(b, 8 * EC_FE_LIMBS);
+    wipe(c, 8 * EC_FE_LIMBS);
+    wipe(d, 8 * EC_FE_LIMBS);
+    wipe(e, 8 * EC_FE_LIMBS);
+    wipe(f, 8 * EC_FE_LIMBS);
+    wipe(g, 8 * EC_FE_LIMBS);
+    wipe(h, 8 * EC_FE_LIMBS);
+}
+
 /* ---- the group law (RCB 2016, a = -3) ------------------------------------ */
 
 /* Algorithm 4: r = p + q, complete. r may alias p or q. */
@@ -159,6 +174,7 @@ static void EC_PFX(point_add)(ec_point *r, const ec_point *p, const ec_point *q)
     ec_fe_mul(z3, t4, z3);
     ec_fe_mul(t1, t3, t0);
     ec_fe_add(r->z, z3, t1);
+    EC_PFX(wipe_formula)(t0, t1, t2, t3, t4, x3, y3, z3);
 }
 
 /* Algorithm 5: r = p + (qx, qy), complete for any p and an affine q (never
@@ -205,6 +221,7 @@ static void EC_PFX(point_add_affine)(ec_point *r, const ec_point *p, const uint6
     ec_fe_mul(z3, t4, z3);
     ec_fe_mul(t1, t3, t0);
     ec_fe_add(r->z, z3, t1);
+    EC_PFX(wipe_formula)(t0, t1, t2, t3, t4, x3, y3, z3);
 }
 
 /* Algorithm 6: r = 2p, complete. r may alias p. */
@@ -248,6 +265,7 @@ static void EC_PFX(point_double)(ec_point *r, const ec_point *p)
     ec_fe_add(z3, z3, z3);
     ec_fe_add(r->z, z3, z3);
     EC_PFX(fe_assign)(r->y, y3);
+    EC_PFX(wipe_formula)(t0, t1, t2, t3, x3, y3, z3, z3);
 }
 
 static void EC_PFX(point_set_infinity)(ec_point *r)
@@ -264,6 +282,8 @@ static void EC_PFX(point_set_infinity)(ec_point *r)
  * the safegcd inversion modulo p (inv_safegcd), several times faster than
  * the field's exponentiation. */
 static void EC_PFX(inv_safegcd)(uint64_t *r, const uint64_t *x, const uint64_t *mod);
+static uint64_t EC_PFX(sc_from_bytes)(uint64_t *r, const uint8_t *in);
+static void EC_PFX(sc_to_bytes)(uint8_t *out, const uint64_t *a);
 
 static uint64_t EC_PFX(point_to_affine)(uint64_t *x, uint64_t *y, const ec_point *p)
 {
@@ -271,21 +291,13 @@ static uint64_t EC_PFX(point_to_affine)(uint64_t *x, uint64_t *y, const ec_point
     uint8_t zb[EC_BYTES];
 
     ec_fe_to_bytes(zb, p->z);
-    for (int j = 0; j < EC_SC_LIMBS; j++) {
-        uint64_t w = 0;
-        for (int b = 0; b < 8; b++) {
-            int pos = EC_BYTES - 1 - (8 * j + b);
-            if (pos >= 0)
-                w |= (uint64_t)zb[pos] << (8 * b);
-        }
-        zl[j] = w;
-    }
+    (void)EC_PFX(sc_from_bytes)(zl, zb); /* the limbs of Z (its "below n" flag unused) */
     EC_PFX(inv_safegcd)(zl, zl, ec_p); /* 0 for Z = 0 */
-    for (int i = 0; i < EC_BYTES; i++)
-        zb[EC_BYTES - 1 - i] = (uint8_t)(zl[i / 8] >> (8 * (i % 8)));
+    EC_PFX(sc_to_bytes)(zb, zl);
     (void)ec_fe_from_bytes(zi, zb);
     ec_fe_mul(x, p->x, zi);
     ec_fe_mul(y, p->y, zi);
+    wipe(zi, sizeof zi);
     wipe(zl, sizeof zl);
     wipe(zb, sizeof zb);
     return ec_fe_is_zero(p->z);
@@ -356,6 +368,8 @@ static void EC_PFX(sc_mont_mul)(uint64_t *r, const uint64_t *a, const uint64_t *
 #pragma GCC unroll 16
     for (int j = 0; j < EC_SC_LIMBS; j++)
         r[j] = (t[j] & m) | (d[j] & ~m);
+    wipe(t, sizeof t);
+    wipe(d, sizeof d);
 }
 
 /* r = a + b mod n, for a, b < n. */
@@ -376,6 +390,8 @@ static void EC_PFX(sc_add)(uint64_t *r, const uint64_t *a, const uint64_t *b)
     keep = 0 - ((borrow & ~carry) & 1); /* s < n */
     for (int j = 0; j < EC_SC_LIMBS; j++)
         r[j] = (s[j] & keep) | (d[j] & ~keep);
+    wipe(s, sizeof s);
+    wipe(d, sizeof d);
 }
 
 /* r = the EC_BYTES big-endian bytes of `in` as limbs. Returns ~0 if the
@@ -419,6 +435,7 @@ static void EC_PFX(sc_reduce_once)(uint64_t *r, const uint64_t *a)
     keep = 0 - borrow;
     for (int j = 0; j < EC_SC_LIMBS; j++)
         r[j] = (a[j] & keep) | (d[j] & ~keep);
+    wipe(d, sizeof d);
 }
 
 static uint64_t EC_PFX(sc_is_zero)(const uint64_t *a)
@@ -625,6 +642,7 @@ static void EC_PFX(inv_safegcd)(uint64_t *r, const uint64_t *x, const uint64_t *
     wipe(e, sizeof e);
     wipe(acc, sizeof acc);
     wipe(dd, sizeof dd);
+    wipe(&t, sizeof t);
 }
 
 /* ---- public scalars: variable time --------------------------------------- */
@@ -809,6 +827,7 @@ static void EC_PFX(comb_select)(uint64_t *x, uint64_t *y, int row, uint8_t digit
     EC_PFX(fe_negate)(ny, y);
     EC_PFX(fe_select)(y, ny, neg);
     wipe(acc, sizeof acc);
+    wipe(ny, sizeof ny);
 }
 
 /*
