@@ -92,31 +92,6 @@ static int is_private(int form)
     return form == FM_KEY_FORM_SEC1 || form == FM_KEY_FORM_PKCS8;
 }
 
-static const char *ename(int rc)
-{
-    const char *name;
-
-    (void)fm_error_name(rc, &name);
-    return rc == FM_OK ? "FM_OK" : name;
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-
-    assert_non_null(p);
-    return p;
-}
-
-static uint8_t *dup_bytes(const void *p, size_t n)
-{
-    uint8_t *d = xmalloc(n);
-
-    if (n > 0)
-        memcpy(d, p, n);
-    return d;
-}
-
 /* ---- OpenSSL keys and their encodings ----------------------------------------- */
 
 typedef struct {
@@ -144,7 +119,7 @@ static uint8_t *take_i2d(int len, unsigned char *p, size_t *outlen)
 
     assert_true(len > 0);
     assert_non_null(p);
-    d = dup_bytes(p, (size_t)len);
+    d = tu_dup_bytes(p, (size_t)len);
     OPENSSL_free(p);
     *outlen = (size_t)len;
     return d;
@@ -194,7 +169,7 @@ static char *bio_take(BIO *b, size_t *len)
     char *s;
 
     assert_true(n > 0);
-    s = xmalloc((size_t)n + 1);
+    s = tu_xmalloc((size_t)n + 1);
     memcpy(s, data, (size_t)n);
     s[n] = '\0';
     *len = (size_t)n;
@@ -295,7 +270,7 @@ static void expect_parse(const uint8_t *der, size_t len, int want, const char *w
     memset(&c, 0xa5, sizeof c);
     rc = fm_ec_der_parse(&c, &form, der, len);
     if (rc != want)
-        fail_msg("%s: fm_ec_der_parse returned %s, want %s", what, ename(rc), ename(want));
+        fail_msg("%s: fm_ec_der_parse returned %s, want %s", what, tu_err_name(rc), tu_err_name(want));
     if (want != FM_OK) {
         assert_true(tu_all_zero(&c, sizeof c));
         assert_int_equal(form, 0);
@@ -305,12 +280,12 @@ static void expect_parse(const uint8_t *der, size_t len, int want, const char *w
 static void expect_encode(int form, const fm_ec_components *c, const uint8_t *want,
                           size_t wantlen, const char *what)
 {
-    uint8_t *out = xmalloc(wantlen + 16);
+    uint8_t *out = tu_xmalloc(wantlen + 16);
     size_t outlen = 12345;
     int rc = fm_ec_der_encode(out, wantlen + 16, &outlen, form, c);
 
     if (rc != FM_OK)
-        fail_msg("%s: fm_ec_der_encode returned %s", what, ename(rc));
+        fail_msg("%s: fm_ec_der_encode returned %s", what, tu_err_name(rc));
     assert_int_equal(outlen, wantlen);
     assert_true(tu_mem_eq(what, out, want, wantlen));
     free(out);
@@ -490,7 +465,7 @@ static void test_openssl_forms(void **state)
             /* Size query, then every capacity below it. */
             assert_int_equal(fm_ec_der_encode(NULL, 0, &need, f, &ref), FM_ERR_LENGTH);
             assert_int_equal(need, len);
-            out = xmalloc(need + 1);
+            out = tu_xmalloc(need + 1);
             for (cap = 0; cap < need; cap++) {
                 memset(out, 0xaa, need + 1);
                 outlen = 0;
@@ -549,7 +524,7 @@ static void test_pem_openssl(void **state)
             assert_int_equal(fm_ec_der_encode(enc, sizeof enc, &enclen, f, &c), FM_OK);
             assert_int_equal(fm_pem_encode(NULL, 0, &need, form_label(f), enc, enclen),
                              FM_ERR_LENGTH);
-            text = xmalloc(need);
+            text = tu_xmalloc(need);
             assert_int_equal(fm_pem_encode(text, need, &textlen, form_label(f), enc, enclen),
                              FM_OK);
             assert_int_equal(textlen, ov->pem_len[f]);
@@ -575,7 +550,7 @@ static void test_truncation(void **state)
             int f = forms[fi];
 
             for (len = 0; len < k->v[v].der_len[f]; len++) {
-                uint8_t *d = dup_bytes(k->v[v].der[f], len); /* overreads hit ASan */
+                uint8_t *d = tu_dup_bytes(k->v[v].der[f], len); /* overreads hit ASan */
                 expect_parse(d, len, FM_ERR_DECODE, "truncated DER");
                 free(d);
                 n++;
@@ -602,7 +577,7 @@ static int check_mutant(const uint8_t *m, size_t len, const char *what)
         int erc = fm_ec_der_encode(out, sizeof out, &outlen, form, &c);
 
         if (erc != FM_OK)
-            fail_msg("%s: parsed as %s but does not encode (%s)", what, form_name(form), ename(erc));
+            fail_msg("%s: parsed as %s but does not encode (%s)", what, form_name(form), tu_err_name(erc));
         if (outlen != len || memcmp(out, m, len) != 0) {
             if (!(form == FM_KEY_FORM_PKCS8 && outlen < len))
                 fail_msg("%s: parsed as %s but does not re-encode to itself", what,
@@ -612,7 +587,7 @@ static int check_mutant(const uint8_t *m, size_t len, const char *what)
             assert_true(same_key(&c, &back));
         }
     } else if (rc != FM_ERR_DECODE && rc != FM_ERR_UNSUPPORTED) {
-        fail_msg("%s: fm_ec_der_parse returned %s", what, ename(rc));
+        fail_msg("%s: fm_ec_der_parse returned %s", what, tu_err_name(rc));
     } else {
         assert_true(tu_all_zero(&c, sizeof c));
         assert_int_equal(form, 0);
@@ -636,7 +611,7 @@ static void test_flips(void **state)
             int f = forms[fi];
             const uint8_t *orig = k->v[v].der[f];
             size_t len = k->v[v].der_len[f];
-            uint8_t *m = dup_bytes(orig, len);
+            uint8_t *m = tu_dup_bytes(orig, len);
             char what[96];
             int rc;
 
@@ -684,7 +659,7 @@ static void test_random_mutations(void **state)
 
         if (tu_rng_below(&rng, 8) == 0)
             len = tu_rng_below(&rng, len + 1);
-        m = dup_bytes(k->v[v].der[f], len);
+        m = tu_dup_bytes(k->v[v].der[f], len);
         for (j = 0; j < changes && len > 0; j++)
             m[tu_rng_below(&rng, len)] = (uint8_t)tu_rng_u64(&rng);
         ok += check_mutant(m, len, "random mutation") == FM_OK;
@@ -1279,7 +1254,7 @@ static void test_openssl_unsupported(void **state)
         assert_int_equal(i2d_PKCS8PrivateKey_bio(b, k->pkey, EVP_aes_256_cbc(), "pw", 2, NULL,
                                                  NULL), 1);
         raw = bio_take(b, &len);
-        d = dup_bytes(raw, len);
+        d = tu_dup_bytes(raw, len);
         free(raw);
         expect_parse(d, len, FM_ERR_UNSUPPORTED, "EC EncryptedPrivateKeyInfo");
         expect_parse(d, len - 1, FM_ERR_DECODE, "EC EncryptedPrivateKeyInfo, truncated");
@@ -1341,8 +1316,8 @@ static void expect_type(const uint8_t *der, size_t len, int want_rc, int want_ty
     int type = 99, rc = fm_key_der_type(der, len, &type);
 
     if (rc != want_rc || type != want_type)
-        fail_msg("%s: fm_key_der_type returned %s, type %d; want %s, type %d", what, ename(rc),
-                 type, ename(want_rc), want_type);
+        fail_msg("%s: fm_key_der_type returned %s, type %d; want %s, type %d", what, tu_err_name(rc),
+                 type, tu_err_name(want_rc), want_type);
 }
 
 static void test_key_type(void **state)
@@ -1453,7 +1428,7 @@ static void expect_encode_err(int form, const fm_ec_components *c, int want, con
     memset(out, 0xaa, sizeof out);
     rc = fm_ec_der_encode(out, sizeof out, &outlen, form, c);
     if (rc != want)
-        fail_msg("%s: fm_ec_der_encode returned %s, want %s", what, ename(rc), ename(want));
+        fail_msg("%s: fm_ec_der_encode returned %s, want %s", what, tu_err_name(rc), tu_err_name(want));
     assert_int_equal(outlen, 0);
     assert_true(tu_all_zero(out, sizeof out));
 }

@@ -84,30 +84,6 @@ static int is_private(int form)
     return form == FM_KEY_FORM_PKCS1_PRIVATE || form == FM_KEY_FORM_PKCS8;
 }
 
-static const char *ename(int rc)
-{
-    const char *name;
-
-    (void)fm_error_name(rc, &name);
-    return rc == FM_OK ? "FM_OK" : name;
-}
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-
-    assert_non_null(p);
-    return p;
-}
-
-static uint8_t *dup_bytes(const void *p, size_t n)
-{
-    uint8_t *d = xmalloc(n);
-
-    memcpy(d, p, n);
-    return d;
-}
-
 /* ---- OpenSSL keys and their encodings ----------------------------------------- */
 
 typedef struct {
@@ -153,7 +129,7 @@ static uint8_t *take_i2d(int len, unsigned char *p, size_t *outlen)
 
     assert_true(len > 0);
     assert_non_null(p);
-    d = dup_bytes(p, (size_t)len);
+    d = tu_dup_bytes(p, (size_t)len);
     OPENSSL_free(p);
     *outlen = (size_t)len;
     return d;
@@ -202,7 +178,7 @@ static char *bio_take(BIO *b, size_t *len)
     char *s;
 
     assert_true(n > 0);
-    s = xmalloc((size_t)n + 1);
+    s = tu_xmalloc((size_t)n + 1);
     memcpy(s, data, (size_t)n);
     s[n] = '\0';
     *len = (size_t)n;
@@ -262,7 +238,7 @@ static const ossl_key *get_key(int bits, unsigned long e)
         BIGNUM *bn = NULL;
         assert_int_equal(EVP_PKEY_get_bn_param(k->pkey, params[i], &bn), 1);
         k->comp_len[i] = (size_t)BN_num_bytes(bn);
-        k->comp[i] = xmalloc(k->comp_len[i]);
+        k->comp[i] = tu_xmalloc(k->comp_len[i]);
         assert_int_equal(BN_bn2bin(bn, k->comp[i]), (int)k->comp_len[i]);
         BN_clear_free(bn);
     }
@@ -321,7 +297,7 @@ static void expect_parse(const uint8_t *der, size_t len, int want, const char *w
     memset(&c, 0xa5, sizeof c);
     rc = fm_rsa_der_parse(&c, &form, der, len);
     if (rc != want)
-        fail_msg("%s: fm_rsa_der_parse returned %s, want %s", what, ename(rc), ename(want));
+        fail_msg("%s: fm_rsa_der_parse returned %s, want %s", what, tu_err_name(rc), tu_err_name(want));
     if (want != FM_OK) {
         assert_true(tu_all_zero(&c, sizeof c));
         assert_int_equal(form, 0);
@@ -332,12 +308,12 @@ static void expect_parse(const uint8_t *der, size_t len, int want, const char *w
 static void expect_encode(int form, const fm_rsa_components *c, const uint8_t *want,
                           size_t wantlen, const char *what)
 {
-    uint8_t *out = xmalloc(wantlen + 16);
+    uint8_t *out = tu_xmalloc(wantlen + 16);
     size_t outlen = 12345;
     int rc = fm_rsa_der_encode(out, wantlen + 16, &outlen, form, c);
 
     if (rc != FM_OK)
-        fail_msg("%s: fm_rsa_der_encode returned %s", what, ename(rc));
+        fail_msg("%s: fm_rsa_der_encode returned %s", what, tu_err_name(rc));
     assert_int_equal(outlen, wantlen);
     assert_true(tu_mem_eq(what, out, want, wantlen));
     free(out);
@@ -411,7 +387,7 @@ static void test_openssl_forms(void **state)
         memset(&padded, 0, sizeof padded);
         for (i = 0; i < NCOMP; i++) {
             size_t extra = 1 + i % 3;
-            buf[i] = xmalloc(k->comp_len[i] + extra);
+            buf[i] = tu_xmalloc(k->comp_len[i] + extra);
             memset(buf[i], 0, extra);
             memcpy(buf[i] + extra, k->comp[i], k->comp_len[i]);
             comp_set(&padded, i, buf[i], k->comp_len[i] + extra);
@@ -428,7 +404,7 @@ static void test_openssl_forms(void **state)
     for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
         int f = forms[i];
         size_t need = k->der_len[f], cap, outlen;
-        uint8_t *out = xmalloc(need);
+        uint8_t *out = tu_xmalloc(need);
 
         assert_int_equal(fm_rsa_der_encode(NULL, 0, &outlen, f, &ref), FM_ERR_LENGTH);
         assert_int_equal(outlen, need);
@@ -455,7 +431,7 @@ static char *make_pem(const char *label, const uint8_t *der, size_t len, size_t 
                       const char *eol, const char *before, const char *after, size_t *outlen)
 {
     size_t b64cap = (len + 2) / 3 * 4 + 1, i, n;
-    unsigned char *b64 = xmalloc(b64cap);
+    unsigned char *b64 = tu_xmalloc(b64cap);
     tu_der t = { 0 };
     int blen = EVP_EncodeBlock(b64, der, (int)len);
 
@@ -484,13 +460,13 @@ static char *make_pem(const char *label, const uint8_t *der, size_t len, size_t 
 static void expect_pem_ok(const char *pem, size_t pemlen, const uint8_t *want, size_t wantlen,
                           const char *wantlabel, const char *what)
 {
-    uint8_t *der = xmalloc(wantlen + 8);
+    uint8_t *der = tu_xmalloc(wantlen + 8);
     char label[FM_PEM_LABEL_MAX];
     size_t derlen = 0;
     int rc = fm_pem_decode(der, wantlen + 8, &derlen, label, sizeof label, pem, pemlen);
 
     if (rc != FM_OK)
-        fail_msg("%s: fm_pem_decode returned %s", what, ename(rc));
+        fail_msg("%s: fm_pem_decode returned %s", what, tu_err_name(rc));
     assert_int_equal(derlen, wantlen);
     assert_true(tu_mem_eq(what, der, want, wantlen));
     assert_string_equal(label, wantlabel);
@@ -509,7 +485,7 @@ static void expect_pem_err(const char *pem, size_t pemlen, int want, const char 
     memset(label, 'x', sizeof label);
     rc = fm_pem_decode(der, sizeof der, &derlen, label, sizeof label, pem, pemlen);
     if (rc != want)
-        fail_msg("%s: fm_pem_decode returned %s, want %s", what, ename(rc), ename(want));
+        fail_msg("%s: fm_pem_decode returned %s, want %s", what, tu_err_name(rc), tu_err_name(want));
     assert_int_equal(derlen, 0);
     assert_true(tu_all_zero(der, sizeof der));
     assert_true(tu_all_zero(label, sizeof label));
@@ -534,7 +510,7 @@ static void test_pem_openssl(void **state)
         assert_int_equal(fm_pem_encode(NULL, 0, &need, label, k->der[f], k->der_len[f]),
                          FM_ERR_LENGTH);
         assert_int_equal(need, k->pem_len[f] + 1);
-        out = xmalloc(need);
+        out = tu_xmalloc(need);
         assert_int_equal(fm_pem_encode(out, need, &outlen, label, k->der[f], k->der_len[f]), FM_OK);
         assert_int_equal(outlen, k->pem_len[f]);
         assert_int_equal(out[outlen], '\0');
@@ -603,14 +579,14 @@ static void test_truncation(void **state)
 
         for (len = 0; len < k->der_len[f]; len++) {
             /* exact-size copy: an overread is an ASan error */
-            uint8_t *d = dup_bytes(k->der[f], len);
+            uint8_t *d = tu_dup_bytes(k->der[f], len);
             expect_parse(d, len, FM_ERR_DECODE, "truncated DER");
             free(d);
         }
         /* PEM: every prefix lacking part of the END line fails; without
          * the final "\n" the block is still complete. */
         for (len = 0; len + 1 < pemlen; len++) {
-            char *p = (char *)dup_bytes(k->pem[f], len);
+            char *p = (char *)tu_dup_bytes(k->pem[f], len);
             expect_pem_err(p, len, FM_ERR_DECODE, "truncated PEM");
             free(p);
         }
@@ -641,15 +617,15 @@ static int check_mutant(const uint8_t *m, size_t len, int unsupported_ok, const 
     int form = 0, rc = fm_rsa_der_parse(&c, &form, m, len);
 
     if (rc == FM_OK) {
-        uint8_t *out = xmalloc(len);
+        uint8_t *out = tu_xmalloc(len);
         size_t outlen = 0;
         int erc = fm_rsa_der_encode(out, len, &outlen, form, &c);
         if (erc != FM_OK || outlen != len || memcmp(out, m, len) != 0)
             fail_msg("%s: parsed as %s but does not re-encode to itself (%s)", what,
-                     form_name(form), ename(erc));
+                     form_name(form), tu_err_name(erc));
         free(out);
     } else if (!(rc == FM_ERR_DECODE || (rc == FM_ERR_UNSUPPORTED && unsupported_ok))) {
-        fail_msg("%s: fm_rsa_der_parse returned %s", what, ename(rc));
+        fail_msg("%s: fm_rsa_der_parse returned %s", what, tu_err_name(rc));
     } else {
         assert_true(tu_all_zero(&c, sizeof c));
     }
@@ -672,7 +648,7 @@ static void test_header_flips(void **state)
         size_t len = k->der_len[f];
         const uint8_t *oid = find_bytes(k->der[f], len, oid_rsa_tlv, sizeof oid_rsa_tlv);
         size_t oidpos = oid != NULL ? (size_t)(oid - k->der[f]) : (size_t)-1;
-        uint8_t *m = dup_bytes(k->der[f], len);
+        uint8_t *m = tu_dup_bytes(k->der[f], len);
 
         for (pos = 0; pos < HEADER_AREA && pos < len; pos++) {
             /*
@@ -732,7 +708,7 @@ static void test_random_mutations(void **state)
 
         if (tu_rng_below(&rng, 8) == 0)
             len = tu_rng_below(&rng, len + 1); /* also truncate */
-        m = dup_bytes(k->der[f], len);
+        m = tu_dup_bytes(k->der[f], len);
         for (j = 0; j < changes && len > 0; j++)
             m[tu_rng_below(&rng, len)] = (uint8_t)tu_rng_u64(&rng);
         ok += check_mutant(m, len, 1, "random mutation") == FM_OK;
@@ -899,7 +875,7 @@ static void test_ranges(void **state)
 
     (void)tu_begin(state);
     k = get_key(1024, 65537);
-    big = xmalloc(2049);
+    big = tu_xmalloc(2049);
 
     /* 16384 bits: accepted. 16385 bits: unsupported. */
     memset(big, 0xff, 2049);
@@ -1218,7 +1194,7 @@ static void test_openssl_unsupported(void **state)
         assert_non_null(b);
         assert_int_equal(i2d_PKCS8PrivateKey_bio(b, k->pkey, EVP_aes_256_cbc(), "pw", 2, NULL, NULL), 1);
         pem = bio_take(b, &len);
-        der = dup_bytes(pem, len);
+        der = tu_dup_bytes(pem, len);
         free(pem);
         expect_parse(der, len, FM_ERR_UNSUPPORTED, "EncryptedPrivateKeyInfo");
         der[len - 1] ^= 1; /* still well formed */
@@ -1261,7 +1237,7 @@ static char *replace(const char *s, const char *from, const char *to, size_t *ou
 
     assert_non_null(at);
     a = (size_t)(at - s);
-    r = xmalloc(sl - fl + tl + 1);
+    r = tu_xmalloc(sl - fl + tl + 1);
     memcpy(r, s, a);
     memcpy(r + a, to, tl);
     memcpy(r + a + tl, at + fl, sl - a - fl + 1);
@@ -1458,7 +1434,7 @@ static void expect_encode_err(int form, const fm_rsa_components *c, int want, co
     memset(out, 0xaa, sizeof out);
     rc = fm_rsa_der_encode(out, sizeof out, &outlen, form, c);
     if (rc != want)
-        fail_msg("%s: fm_rsa_der_encode returned %s, want %s", what, ename(rc), ename(want));
+        fail_msg("%s: fm_rsa_der_encode returned %s, want %s", what, tu_err_name(rc), tu_err_name(want));
     assert_int_equal(outlen, 0);
     assert_true(tu_all_zero(out, sizeof out));
 }

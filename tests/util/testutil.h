@@ -51,6 +51,15 @@ bool tu_mem_eq(const char *what, const void *got, const void *want, size_t len);
 /* true when n bytes at p are all zero. */
 bool tu_all_zero(const void *p, size_t n);
 
+/* "FM_OK" or the FM_ERR_* name of rc (fm_error_name), for messages. */
+const char *tu_err_name(int rc);
+
+/* malloc that fails the test instead of returning NULL (n = 0 allowed). */
+void *tu_xmalloc(size_t n);
+
+/* A fresh tu_xmalloc'd copy of n bytes at p. */
+uint8_t *tu_dup_bytes(const void *p, size_t n);
+
 /* ---- vectors folder ----------------------------------------------------- */
 
 /*

@@ -100,3 +100,31 @@ bool tu_all_zero(const void *p, size_t n)
         acc |= b[i];
     return acc == 0;
 }
+
+/* see testutil.h */
+const char *tu_err_name(int rc)
+{
+    const char *name = "FM_ERR_UNKNOWN";
+
+    (void)fm_error_name(rc, &name);
+    return rc == FM_OK ? "FM_OK" : name;
+}
+
+/* see testutil.h */
+void *tu_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+
+    assert_non_null(p);
+    return p;
+}
+
+/* see testutil.h */
+uint8_t *tu_dup_bytes(const void *p, size_t n)
+{
+    uint8_t *d = tu_xmalloc(n);
+
+    if (n > 0)
+        memcpy(d, p, n);
+    return d;
+}
