@@ -60,7 +60,12 @@ DEPS := tests/deps.sh
 .PHONY: all test install-test kat kat-portable bench install clean deps-tool deps-test kat-vectors check-exports fuzz ec-tables
 .DELETE_ON_ERROR:
 
-all: $(LIB_A) $(LIB_SO) $(TOOL) $(TOOL_STATIC)
+all: $(LIB_A) $(LIB_SO) $(TOOL) $(TOOL_STATIC) $(BUILD)/fipsmod.hmac
+
+# The module HMAC of this build, for a pipeline to record at build time; the
+# deploy gate is `fipsmod status --expect-hmac $$(cat build/fipsmod.hmac)`.
+$(BUILD)/fipsmod.hmac: $(TOOL)
+	@$(TOOL) status | sed -n 's/^module-hmac: //p' > $@.tmp && test -s $@.tmp && mv $@.tmp $@
 
 deps-tool:
 	@sh $(DEPS) jansson

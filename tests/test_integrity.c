@@ -50,6 +50,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -563,6 +564,66 @@ static void test_tools_status(void **state)
     run_free(&r);
 }
 
+/*
+ * The deploy gate: `make` writes build/fipsmod.hmac, the module HMAC of the
+ * build (this program's); `fipsmod status --expect-hmac` passes with it (in
+ * either case), and exits 2 with a clear message, after the usual lines,
+ * for any other value; a malformed value is a usage error (also 2).
+ */
+static void test_expect_hmac(void **state)
+{
+    char file[256] = "", other[HMAC_HEX_LEN + 1], upper[HMAC_HEX_LEN + 1];
+    char *argv[] = { TOOL_SHARED, "status", "--expect-hmac", NULL, NULL };
+    char line[256];
+    run_result r;
+    FILE *f;
+
+    tu_begin(state);
+    f = fopen("build/fipsmod.hmac", "r");
+    if (f == NULL)
+        fail_msg("build/fipsmod.hmac is missing (make writes it)");
+    if (fgets(file, sizeof file, f) == NULL)
+        file[0] = '\0';
+    fclose(f);
+    file[strcspn(file, "\n")] = '\0';
+    if (strcmp(file, self_hmac) != 0)
+        fail_msg("build/fipsmod.hmac says %s, this build's module-hmac is %s", file, self_hmac);
+    printf("  build/fipsmod.hmac: %s (this build's)\n", file);
+
+    argv[3] = file;
+    run(argv, NULL, &r);
+    if (!exited(&r, 0) || r.err[0] != '\0')
+        fail_msg("status --expect-hmac <this build>: %s\n%s", r.what, r.err);
+    run_free(&r);
+    for (size_t i = 0; i <= HMAC_HEX_LEN; i++)
+        upper[i] = (char)toupper((unsigned char)file[i]);
+    argv[3] = upper;
+    run(argv, NULL, &r);
+    if (!exited(&r, 0))
+        fail_msg("status --expect-hmac <upper case>: %s\n%s", r.what, r.err);
+    run_free(&r);
+
+    memcpy(other, file, sizeof other);
+    other[10] = other[10] == '0' ? '1' : '0';
+    argv[3] = other;
+    run(argv, NULL, &r);
+    first_line(r.out, line, sizeof line);
+    if (!exited(&r, 2) || strcmp(line, "state: operational") != 0 ||
+        strstr(r.err, "differs from the expected") == NULL ||
+        strstr(r.err, "not the module build that was tested") == NULL)
+        fail_msg("status --expect-hmac <another value>: want exit 2 and the message, got %s\n"
+                 "%s%s", r.what, r.out, r.err);
+    printf("  another value: exit 2, %s", r.err);
+    run_free(&r);
+
+    argv[3] = "12ab";
+    run(argv, NULL, &r);
+    if (!exited(&r, 2) || strstr(r.err, "64 hex digits") == NULL)
+        fail_msg("status --expect-hmac 12ab: want a usage error (exit 2), got %s\n%s", r.what,
+                 r.err);
+    run_free(&r);
+}
+
 /* module-hmac is the HMAC of exactly the bytes between the two symbols in each file. */
 static void test_value_matches_file(void **state)
 {
@@ -939,6 +1000,7 @@ int main(void)
     tu_init("test_integrity");
     setup();
     tu_add(&suite, test_tools_status, NULL, "fipsmod and fipsmod-static status: operational, same module-hmac");
+    tu_add(&suite, test_expect_hmac, NULL, "build/fipsmod.hmac and status --expect-hmac (the deploy gate)");
     tu_add(&suite, test_value_matches_file, NULL, "module-hmac = HMAC of the bytes between the symbols");
     tu_add(&suite, test_corrupt_shared, NULL, "one byte of libfipsmod.so.1's range inverted: refused");
     tu_add(&suite, test_corrupt_static, NULL, "one byte of fipsmod-static's range inverted: refused");

@@ -16,9 +16,10 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char status_help[] =
-    "usage: fipsmod status\n"
+    "usage: fipsmod status [--expect-hmac HEX]\n"
     "\n"
     "Print the state of the module, then one `key: value` line per fact:\n"
     "  state: operational              or  state: error (REASON), where REASON\n"
@@ -43,13 +44,20 @@ static const char status_help[] =
     "                                  not-run; N is the duration of its last run\n"
     "\n"
     "Options:\n"
+    "  --expect-hmac HEX  a deploy gate: after the lines above, compare the\n"
+    "                     module HMAC with HEX (64 hex digits, for instance\n"
+    "                     build/fipsmod.hmac of the build that was tested);\n"
+    "                     when they differ, say so on stderr and exit 2\n"
     "  -h, --help  show this text\n"
     "\n"
-    "Exit status: 0 when the module is operational; 1 in any other state\n"
-    "(everything above is still printed); 2 for a usage error.\n"
+    "Exit status: 0 when the module is operational (and, with --expect-hmac,\n"
+    "is the expected build); 1 in any other state (everything above is still\n"
+    "printed); 2 when the module HMAC differs from --expect-hmac, or for a\n"
+    "usage error.\n"
     "\n"
     "Examples:\n"
     "  fipsmod status\n"
+    "  fipsmod status --expect-hmac $(cat build/fipsmod.hmac)\n"
     "  fipsmod status | sed -n 's/^module-hmac: //p'\n"
     "  fipsmod status >/dev/null && echo usable\n";
 
@@ -168,14 +176,23 @@ static int get_status(fm_module_status *st)
 static int status_run(int argc, char **argv)
 {
     char hex[2 * FM_MODULE_HMAC_LEN + 1];
-    const char *version = "unknown";
+    const char *version = "unknown", *expect = NULL;
+    uint8_t want[FM_MODULE_HMAC_LEN];
     fm_module_status st;
     int status;
     int rc;
 
-    (void)argv;
-    if (argc > 1)
-        return tool_usage("status", "takes no arguments, got %d", argc - 1);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--expect-hmac") != 0)
+            return tool_unknown_option("status", argv[i]);
+        rc = tool_option_value("status", argc, argv, &i, &expect, "the expected module HMAC");
+        if (rc != 0)
+            return rc;
+    }
+    if (expect != NULL && (strlen(expect) != 2 * FM_MODULE_HMAC_LEN ||
+                           tool_hex_decode(expect, strlen(expect), want) != 0))
+        return tool_usage("status", "--expect-hmac takes the 64 hex digits of a module-hmac "
+                          "line, got \"%s\"", expect);
     if (get_status(&st) != FM_OK)
         return TOOL_EXIT_FAIL;
     status = print_state(&st);
@@ -215,6 +232,12 @@ static int status_run(int argc, char **argv)
     }
     if (print_selftests() != TOOL_EXIT_OK)
         return TOOL_EXIT_FAIL;
+    /* The deploy gate: a different HMAC is a different module build. */
+    if (expect != NULL && memcmp(want, st.module_hmac, sizeof want) != 0) {
+        tool_error("status: module HMAC %s differs from the expected %s: this is not the "
+                   "module build that was tested", hex, expect);
+        return TOOL_EXIT_USAGE;
+    }
     return status;
 }
 
