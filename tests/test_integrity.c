@@ -44,19 +44,20 @@
 
 #include "../src/module/integrity.h"
 
+#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <openssl/hmac.h>
 
 #define TOOL_SHARED "build/fipsmod"
@@ -624,6 +625,68 @@ static void test_expect_hmac(void **state)
     run_free(&r);
 }
 
+/* `fipsmod status --json` parses as JSON (jansson) and says what the text
+ * form says; with --expect-hmac it carries the verdict. */
+static void test_status_json(void **state)
+{
+    char *argv[] = { TOOL_SHARED, "status", "--json", NULL, NULL, NULL };
+    char other[HMAC_HEX_LEN + 1];
+    json_error_t jerr;
+    json_t *o, *impl, *tests, *t;
+    size_t count = 0, i;
+    run_result r;
+
+    tu_begin(state);
+    run(argv, NULL, &r);
+    if (!exited(&r, 0))
+        fail_msg("status --json: %s\n%s", r.what, r.err);
+    o = json_loads(r.out, 0, &jerr);
+    if (o == NULL)
+        fail_msg("status --json is not JSON: line %d: %s\n%s", jerr.line, jerr.text, r.out);
+    run_free(&r);
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "operational");
+    assert_true(json_is_null(json_object_get(o, "error")));
+    assert_true(json_is_null(json_object_get(o, "failed_test")));
+    assert_string_equal(json_string_value(json_object_get(o, "version")), FM_VERSION_STRING);
+    assert_string_equal(json_string_value(json_object_get(o, "module_hmac")), self_hmac);
+    assert_int_equal(json_integer_value(json_object_get(o, "module_size")), self_size);
+    assert_true(json_is_boolean(json_object_get(o, "strict")));
+    assert_true(json_is_integer(json_object_get(o, "power_up_us")));
+    impl = json_object_get(o, "implementations");
+    assert_true(json_is_object(impl));
+    assert_int_equal(json_object_size(impl), FM_FAMILY_MAX);
+    assert_true(json_is_string(json_object_get(impl, "sha256")));
+    assert_true(json_is_string(json_object_get(impl, "ec")));
+    tests = json_object_get(o, "selftests");
+    assert_int_equal(fm_selftest_count(&count), FM_OK);
+    assert_true(json_is_array(tests));
+    assert_int_equal(json_array_size(tests), count);
+    json_array_foreach(tests, i, t) {
+        fm_selftest_result res;
+        assert_int_equal(fm_selftest_get(i, &res), FM_OK);
+        assert_string_equal(json_string_value(json_object_get(t, "name")), res.name);
+        assert_true(json_is_string(json_object_get(t, "result")));
+        assert_true(json_is_integer(json_object_get(t, "us")));
+    }
+    assert_null(json_object_get(o, "hmac_matches"));
+    printf("  status --json: valid JSON, %zu self-tests, %zu implementations\n", count,
+           json_object_size(impl));
+    json_decref(o);
+
+    memcpy(other, self_hmac, sizeof other);
+    other[0] = other[0] == 'a' ? 'b' : 'a';
+    argv[3] = "--expect-hmac";
+    argv[4] = other;
+    run(argv, NULL, &r);
+    o = json_loads(r.out, 0, &jerr);
+    if (!exited(&r, 2) || o == NULL || !json_is_false(json_object_get(o, "hmac_matches")) ||
+        strstr(r.err, "differs from the expected") == NULL)
+        fail_msg("status --json --expect-hmac <another>: want exit 2, JSON with hmac_matches "
+                 "false and the message; got %s\n%s%s", r.what, r.out, r.err);
+    json_decref(o);
+    run_free(&r);
+}
+
 /* module-hmac is the HMAC of exactly the bytes between the two symbols in each file. */
 static void test_value_matches_file(void **state)
 {
@@ -1001,6 +1064,7 @@ int main(void)
     setup();
     tu_add(&suite, test_tools_status, NULL, "fipsmod and fipsmod-static status: operational, same module-hmac");
     tu_add(&suite, test_expect_hmac, NULL, "build/fipsmod.hmac and status --expect-hmac (the deploy gate)");
+    tu_add(&suite, test_status_json, NULL, "status --json is valid JSON and says what status says");
     tu_add(&suite, test_value_matches_file, NULL, "module-hmac = HMAC of the bytes between the symbols");
     tu_add(&suite, test_corrupt_shared, NULL, "one byte of libfipsmod.so.1's range inverted: refused");
     tu_add(&suite, test_corrupt_static, NULL, "one byte of fipsmod-static's range inverted: refused");

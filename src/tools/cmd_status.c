@@ -2,7 +2,8 @@
 /*
  * `fipsmod status` and `fipsmod selftest`: the module's state, built-in
  * integrity value, chosen implementations and self-test results
- * (fipsmod/module.h), as `key: value` lines a script can read.
+ * (fipsmod/module.h), as `key: value` lines a script can read, or as one
+ * JSON object (`status --json`); `--expect-hmac` makes it a deploy gate.
  *
  * Both commands are the way to see why the module is unusable, so, unlike
  * every other command, they run when fm_init() has failed: the module is
@@ -16,10 +17,13 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 static const char status_help[] =
-    "usage: fipsmod status [--expect-hmac HEX]\n"
+    "usage: fipsmod status [--json] [--expect-hmac HEX]\n"
     "\n"
     "Print the state of the module, then one `key: value` line per fact:\n"
     "  state: operational              or  state: error (REASON), where REASON\n"
@@ -44,6 +48,12 @@ static const char status_help[] =
     "                                  not-run; N is the duration of its last run\n"
     "\n"
     "Options:\n"
+    "  --json             the same facts as one JSON object: state, error,\n"
+    "                     failed_test, reason (null when none), version,\n"
+    "                     module_hmac, module_size, power_up_us, strict,\n"
+    "                     integrity_check, implementations {family: name},\n"
+    "                     selftests [{name, result, us}], and with\n"
+    "                     --expect-hmac: expected_hmac, hmac_matches\n"
     "  --expect-hmac HEX  a deploy gate: after the lines above, compare the\n"
     "                     module HMAC with HEX (64 hex digits, for instance\n"
     "                     build/fipsmod.hmac of the build that was tested);\n"
@@ -58,6 +68,7 @@ static const char status_help[] =
     "Examples:\n"
     "  fipsmod status\n"
     "  fipsmod status --expect-hmac $(cat build/fipsmod.hmac)\n"
+    "  fipsmod status --json | jq .selftests\n"
     "  fipsmod status | sed -n 's/^module-hmac: //p'\n"
     "  fipsmod status >/dev/null && echo usable\n";
 
@@ -173,16 +184,93 @@ static int get_status(fm_module_status *st)
     return rc;
 }
 
+/*
+ * `status --json`: the facts of the text form as one JSON object (built
+ * with jansson, so names and reasons are escaped as JSON needs). Returns
+ * the exit status the text form would have (0 only when operational).
+ */
+static int status_json(const fm_module_status *st, const uint8_t *want, const char *expect)
+{
+    char hex[2 * FM_MODULE_HMAC_LEN + 1];
+    const char *version = "unknown";
+    json_t *o = json_object(), *impl = json_object(), *tests = json_array();
+    size_t n = 0;
+    char *text;
+    int status = st->state == FM_STATE_OPERATIONAL ? TOOL_EXIT_OK : TOOL_EXIT_FAIL;
+
+    (void)fm_version(&version);
+    tool_hex_encode(st->module_hmac, sizeof st->module_hmac, hex, false);
+    json_object_set_new(o, "state", json_string(st->state == FM_STATE_ERROR ? "error"
+                                                : state_name(st->state)));
+    json_object_set_new(o, "error", st->state == FM_STATE_ERROR
+                                        ? json_string(tool_fm_error(st->error)) : json_null());
+    json_object_set_new(o, "failed_test",
+                        st->failed_test != NULL ? json_string(st->failed_test) : json_null());
+    json_object_set_new(o, "reason", st->reason != NULL && st->reason[0] != '\0'
+                                         ? json_string(st->reason) : json_null());
+    json_object_set_new(o, "version", json_string(version));
+    json_object_set_new(o, "module_hmac", json_string(hex));
+    json_object_set_new(o, "module_size", json_integer((json_int_t)st->module_size));
+    json_object_set_new(o, "power_up_us", json_integer((json_int_t)st->power_up_us));
+    json_object_set_new(o, "strict", json_boolean((st->flags & FM_INIT_STRICT) != 0));
+    json_object_set_new(o, "integrity_check",
+                        json_string(st->integrity_skipped ? "skipped" : "performed"));
+    for (int family = 1; family <= FM_FAMILY_MAX; family++) {
+        const char *key = family_key(family), *name = NULL;
+        char fallback[32];
+
+        if (key == NULL) {
+            snprintf(fallback, sizeof fallback, "family%d", family);
+            key = fallback;
+        }
+        json_object_set_new(impl, key, fm_impl_name(family, &name) == FM_OK && name != NULL
+                                           ? json_string(name) : json_null());
+    }
+    json_object_set_new(o, "implementations", impl);
+    (void)fm_selftest_count(&n);
+    for (size_t i = 0; i < n; i++) {
+        fm_selftest_result r;
+
+        if (fm_selftest_get(i, &r) != FM_OK)
+            continue;
+        json_array_append_new(tests, json_pack("{s:s, s:s, s:I}", "name",
+                                               r.name != NULL ? r.name : "(unnamed)", "result",
+                                               selftest_result_name(r.result), "us",
+                                               (json_int_t)r.us));
+    }
+    json_object_set_new(o, "selftests", tests);
+    if (expect != NULL) {
+        json_object_set_new(o, "expected_hmac", json_string(expect));
+        json_object_set_new(o, "hmac_matches",
+                            json_boolean(memcmp(want, st->module_hmac, FM_MODULE_HMAC_LEN) == 0));
+    }
+    text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (text == NULL) {
+        tool_error("status: cannot render JSON");
+        status = TOOL_EXIT_FAIL;
+    } else {
+        puts(text);
+        free(text);
+    }
+    json_decref(o);
+    return status;
+}
+
 static int status_run(int argc, char **argv)
 {
     char hex[2 * FM_MODULE_HMAC_LEN + 1];
     const char *version = "unknown", *expect = NULL;
     uint8_t want[FM_MODULE_HMAC_LEN];
     fm_module_status st;
+    bool json = false;
     int status;
     int rc;
 
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = true;
+            continue;
+        }
         if (strcmp(argv[i], "--expect-hmac") != 0)
             return tool_unknown_option("status", argv[i]);
         rc = tool_option_value("status", argc, argv, &i, &expect, "the expected module HMAC");
@@ -195,6 +283,10 @@ static int status_run(int argc, char **argv)
                           "line, got \"%s\"", expect);
     if (get_status(&st) != FM_OK)
         return TOOL_EXIT_FAIL;
+    if (json) {
+        status = status_json(&st, expect != NULL ? want : NULL, expect);
+        goto gate;
+    }
     status = print_state(&st);
 
     /* fm_version works in every state; "unknown" only if it ever does not. */
@@ -232,7 +324,9 @@ static int status_run(int argc, char **argv)
     }
     if (print_selftests() != TOOL_EXIT_OK)
         return TOOL_EXIT_FAIL;
+gate:
     /* The deploy gate: a different HMAC is a different module build. */
+    tool_hex_encode(st.module_hmac, sizeof st.module_hmac, hex, false);
     if (expect != NULL && memcmp(want, st.module_hmac, sizeof want) != 0) {
         tool_error("status: module HMAC %s differs from the expected %s: this is not the "
                    "module build that was tested", hex, expect);
