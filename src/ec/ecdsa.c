@@ -659,8 +659,10 @@ int fm_ec_key_public(fm_ec_key *pub, const fm_ec_key *key)
     if (rc == FM_OK)
         rc = ec_ctx_check(st);
     if (rc == FM_OK) {
-        if (pub != key)
+        if (pub != key) {
+            wipe(pub, sizeof *pub); /* the whole context, as import does */
             copy_bytes(ps, st, sizeof *st);
+        }
         wipe(ps->d, sizeof ps->d);
         ps->is_private = 0;
     } else {
