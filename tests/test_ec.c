@@ -533,7 +533,18 @@ static void test_malformed_sig(void **state)
         ECDSA_SIG_free(s);
         BAD(sig, len);
     }
-    /* r + n in place of r (same x mod n for P-256? no: out of range) */
+    /* r + n and s + n: the same residues, but out of range (FIPS 186-5
+     * 6.4.2 step 1), so they must fail however they are encoded. */
+    for (int half = 0; half < 2; half++) {
+        ECDSA_SIG *s = ECDSA_SIG_new();
+        BIGNUM *r = BN_bin2bn(rs, (int)L, NULL), *sv = BN_bin2bn(rs + L, (int)L, NULL);
+        uint8_t *p = sig;
+        BN_add(half == 0 ? r : sv, half == 0 ? r : sv, n);
+        ECDSA_SIG_set0(s, r, sv);
+        len = (size_t)i2d_ECDSA_SIG(s, &p);
+        ECDSA_SIG_free(s);
+        BAD(sig, len);
+    }
     CHECK(fm_ecdsa_verify(&key, FM_SHA256, dg, dlen, 0, good, glen));
 #undef BAD
     BN_free(n);
