@@ -162,21 +162,6 @@ static uint8_t *der_of(EVP_PKEY *k, int form, size_t *len)
     }
 }
 
-static char *bio_take(BIO *b, size_t *len)
-{
-    char *data;
-    long n = BIO_get_mem_data(b, &data);
-    char *s;
-
-    assert_true(n > 0);
-    s = tu_xmalloc((size_t)n + 1);
-    memcpy(s, data, (size_t)n);
-    s[n] = '\0';
-    *len = (size_t)n;
-    BIO_free(b);
-    return s;
-}
-
 static char *pem_of(EVP_PKEY *k, int form, size_t *len)
 {
     BIO *b = BIO_new(BIO_s_mem());
@@ -193,7 +178,7 @@ static char *pem_of(EVP_PKEY *k, int form, size_t *len)
         assert_int_equal(PEM_write_bio_PUBKEY(b, k), 1);
         break;
     }
-    return bio_take(b, len);
+    return tu_bio_take(b, len);
 }
 
 static const char *ossl_curve(int curve)
@@ -1253,7 +1238,7 @@ static void test_openssl_unsupported(void **state)
         assert_non_null(b);
         assert_int_equal(i2d_PKCS8PrivateKey_bio(b, k->pkey, EVP_aes_256_cbc(), "pw", 2, NULL,
                                                  NULL), 1);
-        raw = bio_take(b, &len);
+        raw = tu_bio_take(b, &len);
         d = tu_dup_bytes(raw, len);
         free(raw);
         expect_parse(d, len, FM_ERR_UNSUPPORTED, "EC EncryptedPrivateKeyInfo");
@@ -1363,7 +1348,7 @@ static void test_key_type(void **state)
 
             assert_int_equal(i2d_PKCS8PrivateKey_bio(b, r, EVP_aes_128_cbc(), "pw", 2, NULL,
                                                      NULL), 1);
-            raw = bio_take(b, &len);
+            raw = tu_bio_take(b, &len);
             expect_type((const uint8_t *)raw, len, FM_ERR_UNSUPPORTED, 0, "encrypted PKCS#8");
             free(raw);
         }

@@ -171,21 +171,6 @@ static uint8_t *der_spki(EVP_PKEY *k, size_t *len)
     return take_i2d(n, p, len);
 }
 
-static char *bio_take(BIO *b, size_t *len)
-{
-    char *data;
-    long n = BIO_get_mem_data(b, &data);
-    char *s;
-
-    assert_true(n > 0);
-    s = tu_xmalloc((size_t)n + 1);
-    memcpy(s, data, (size_t)n);
-    s[n] = '\0';
-    *len = (size_t)n;
-    BIO_free(b);
-    return s;
-}
-
 static char *pem_of(EVP_PKEY *k, int form, size_t *len)
 {
     BIO *b = BIO_new(BIO_s_mem());
@@ -205,7 +190,7 @@ static char *pem_of(EVP_PKEY *k, int form, size_t *len)
         assert_int_equal(PEM_write_bio_PUBKEY(b, k), 1);
         break;
     }
-    return bio_take(b, len);
+    return tu_bio_take(b, len);
 }
 
 static const ossl_key *get_key(int bits, unsigned long e)
@@ -551,7 +536,7 @@ static void test_pem_lengths(void **state)
         tu_rng_fill(&rng, data, len);
         assert_non_null(b);
         assert_true(PEM_write_bio(b, "TEST DATA-1", "", data, (long)len) > 0);
-        want = bio_take(b, &wantlen);
+        want = tu_bio_take(b, &wantlen);
         assert_int_equal(fm_pem_encode(out, sizeof out, &outlen, "TEST DATA-1", data, len), FM_OK);
         assert_int_equal(outlen, wantlen);
         assert_true(tu_mem_eq("fm_pem_encode vs PEM_write_bio", out, want, wantlen));
@@ -1193,7 +1178,7 @@ static void test_openssl_unsupported(void **state)
         b = BIO_new(BIO_s_mem());
         assert_non_null(b);
         assert_int_equal(i2d_PKCS8PrivateKey_bio(b, k->pkey, EVP_aes_256_cbc(), "pw", 2, NULL, NULL), 1);
-        pem = bio_take(b, &len);
+        pem = tu_bio_take(b, &len);
         der = tu_dup_bytes(pem, len);
         free(pem);
         expect_parse(der, len, FM_ERR_UNSUPPORTED, "EncryptedPrivateKeyInfo");
@@ -1206,7 +1191,7 @@ static void test_openssl_unsupported(void **state)
         assert_non_null(b);
         assert_int_equal(PEM_write_bio_PKCS8PrivateKey(b, k->pkey, EVP_aes_256_cbc(), NULL, 0,
                                                        NULL, (void *)"pw"), 1);
-        pem = bio_take(b, &pemlen);
+        pem = tu_bio_take(b, &pemlen);
         assert_int_equal(fm_pem_decode(buf, sizeof buf, &buflen, label, sizeof label, pem, pemlen),
                          FM_OK);
         assert_string_equal(label, FM_PEM_LABEL_ENCRYPTED_PRIVATE_KEY);
@@ -1219,7 +1204,7 @@ static void test_openssl_unsupported(void **state)
         assert_int_equal(PEM_write_bio_PrivateKey_traditional(b, k->pkey, EVP_aes_256_cbc(),
                                                               (unsigned char *)"password", 8,
                                                               NULL, NULL), 1);
-        pem = bio_take(b, &pemlen);
+        pem = tu_bio_take(b, &pemlen);
         assert_non_null(strstr(pem, "Proc-Type: 4,ENCRYPTED"));
         expect_pem_err(pem, pemlen, FM_ERR_UNSUPPORTED, "legacy encrypted PEM");
         free(pem);

@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include <fipsmod/fipsmod.h>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 
 /* ---- hex and memory ------------------------------------------------- */
@@ -59,6 +60,10 @@ void *tu_xmalloc(size_t n);
 
 /* A fresh tu_xmalloc'd copy of n bytes at p. */
 uint8_t *tu_dup_bytes(const void *p, size_t n);
+
+/* The contents of a memory BIO as a NUL-terminated tu_xmalloc'd string
+ * (*len without the NUL); frees the BIO. Fails the test if it is empty. */
+char *tu_bio_take(BIO *b, size_t *len);
 
 /* ---- vectors folder ----------------------------------------------------- */
 

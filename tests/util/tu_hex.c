@@ -128,3 +128,19 @@ uint8_t *tu_dup_bytes(const void *p, size_t n)
         memcpy(d, p, n);
     return d;
 }
+
+/* see testutil.h */
+char *tu_bio_take(BIO *b, size_t *len)
+{
+    char *data;
+    long n = BIO_get_mem_data(b, &data);
+    char *s;
+
+    assert_true(n > 0);
+    s = tu_xmalloc((size_t)n + 1);
+    memcpy(s, data, (size_t)n);
+    s[n] = '\0';
+    *len = (size_t)n;
+    BIO_free(b);
+    return s;
+}
