@@ -40,6 +40,9 @@ PLATFORM_SRCS := src/platform/platform.c
 # Key formats (DER, PEM): in the library, outside the module boundary.
 KEYS_SRCS := $(wildcard src/keys/*.c)
 KEYS_O := $(KEYS_SRCS:src/%.c=$(BUILD)/obj/%.o)
+# Monitoring formats (Prometheus text): in the library, outside the boundary.
+MONITOR_SRCS := $(wildcard src/monitor/*.c)
+MONITOR_O := $(MONITOR_SRCS:src/%.c=$(BUILD)/obj/%.o)
 TOOL_SRCS := $(wildcard src/tools/*.c)
 HEADERS := $(wildcard include/fipsmod/*.h)
 
@@ -103,7 +106,7 @@ $(1)/obj/module.o: $(1)/obj/module_linked.o $$(BUILD)/fm-inject
 $(1)/obj/platform.o: $$(PLATFORM_SRCS) src/platform/platform.h $$(HEADERS) Makefile
 	@mkdir -p $$(@D)
 	$$(CC) $$(WARN) $$(CFLAGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(2) $$(INC) -c src/platform/platform.c -o $$@
-$(1)/libfipsmod.a: $(1)/obj/module.o $(1)/obj/platform.o $$(KEYS_O)
+$(1)/libfipsmod.a: $(1)/obj/module.o $(1)/obj/platform.o $$(KEYS_O) $$(MONITOR_O)
 	@rm -f $$@
 	$$(AR) rcs $$@ $$^
 endef
@@ -131,8 +134,12 @@ $(BUILD)/obj/keys/%.o: src/keys/%.c src/keys/der.h $(HEADERS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(INC) -c $< -o $@
 
-$(LIB_SO): $(MODULE_O) $(PLATFORM_O) $(KEYS_O) src/fipsmod.map
-	$(CC) -shared -o $@ $(MODULE_O) $(PLATFORM_O) $(KEYS_O) -Wl,-soname,libfipsmod.so.$(SOVER) \
+$(BUILD)/obj/monitor/%.o: src/monitor/%.c $(HEADERS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden -D_GNU_SOURCE $(INC) -c $< -o $@
+
+$(LIB_SO): $(MODULE_O) $(PLATFORM_O) $(KEYS_O) $(MONITOR_O) src/fipsmod.map
+	$(CC) -shared -o $@ $(MODULE_O) $(PLATFORM_O) $(KEYS_O) $(MONITOR_O) -Wl,-soname,libfipsmod.so.$(SOVER) \
 	    -Wl,--version-script=src/fipsmod.map -Wl,-Bsymbolic -Wl,-z,noexecstack -Wl,-z,now
 	ln -sf libfipsmod.so.$(SOVER) $(BUILD)/libfipsmod.so
 

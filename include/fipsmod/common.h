@@ -40,6 +40,9 @@ extern "C" {
 #define FM_ERR_DECODE     -13 /* malformed encoding: DER, PEM or a point encoding */
 #define FM_ERR_KEY        -14 /* an invalid key: out of range, inconsistent, not on the curve */
 #define FM_ERR_DECRYPT    -15 /* decryption failed (one code for every cause: RFC 8017 7.1.2) */
+/* The codes are FM_OK and -1 .. -(FM_ERR_CODES - 1); an array indexed by
+ * -err (fm_service_counters.failures) has FM_ERR_CODES entries. */
+#define FM_ERR_CODES      16
 
 /*
  * Initialise the module: detect CPU features, choose implementations and

@@ -6,6 +6,7 @@
 #include "common.h"
 #include "cpu.h"
 #include "module.h"
+#include "monitor.h"
 #include "sha2.h"
 #include "hmac.h"
 #include "aes.h"

@@ -58,7 +58,7 @@ static void aes_decrypt_blocks(const aes_key_state *st, const uint8_t *in, uint8
 /* see fipsmod/aes.h */
 int fm_aes_init(fm_aes_key *key, const uint8_t *k, size_t klen)
 {
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_KEY);
 
     if (key == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -82,10 +82,12 @@ int fm_aes_wipe(fm_aes_key *key)
     return FM_OK;
 }
 
-/* Checks shared by the ECB directions; zeroes out on failure. */
-static int aes_ecb_check(const fm_aes_key *key, const uint8_t *in, uint8_t *out, size_t len)
+/* Service entry and the checks shared by the ECB and CBC services (of
+ * family `service`); zeroes out on failure. */
+static int aes_ecb_check(const fm_aes_key *key, const uint8_t *in, uint8_t *out, size_t len,
+                         int service)
 {
-    int rc = service_enter();
+    int rc = service_enter(service);
 
     if (out == NULL)
         return FM_ERR_ARG;
@@ -103,7 +105,7 @@ static int aes_ecb_check(const fm_aes_key *key, const uint8_t *in, uint8_t *out,
 /* see fipsmod/aes.h */
 int fm_aes_ecb_encrypt(const fm_aes_key *key, const uint8_t *in, uint8_t *out, size_t len)
 {
-    int rc = aes_ecb_check(key, in, out, len);
+    int rc = aes_ecb_check(key, in, out, len, FM_SERVICE_AES_ECB);
 
     if (rc != FM_OK)
         return service_exit(rc, 0);
@@ -114,7 +116,7 @@ int fm_aes_ecb_encrypt(const fm_aes_key *key, const uint8_t *in, uint8_t *out, s
 /* see fipsmod/aes.h */
 int fm_aes_ecb_decrypt(const fm_aes_key *key, const uint8_t *in, uint8_t *out, size_t len)
 {
-    int rc = aes_ecb_check(key, in, out, len);
+    int rc = aes_ecb_check(key, in, out, len, FM_SERVICE_AES_ECB);
 
     if (rc != FM_OK)
         return service_exit(rc, 0);
@@ -227,7 +229,7 @@ static void aes_ctr_blocks(const aes_key_state *st, uint8_t ctr[16], const uint8
 int fm_aes_cbc_encrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN], const uint8_t *in,
                        uint8_t *out, size_t len)
 {
-    int rc = aes_ecb_check(key, in, out, len);
+    int rc = aes_ecb_check(key, in, out, len, FM_SERVICE_AES_CBC);
 
     if (rc == FM_OK && iv == NULL) {
         wipe(out, len);
@@ -243,7 +245,7 @@ int fm_aes_cbc_encrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN], cons
 int fm_aes_cbc_decrypt(const fm_aes_key *key, uint8_t iv[FM_AES_BLOCK_LEN], const uint8_t *in,
                        uint8_t *out, size_t len)
 {
-    int rc = aes_ecb_check(key, in, out, len);
+    int rc = aes_ecb_check(key, in, out, len, FM_SERVICE_AES_CBC);
 
     if (rc == FM_OK && iv == NULL) {
         wipe(out, len);
@@ -262,7 +264,7 @@ int fm_aes_ctr(const fm_aes_key *key, uint8_t ctr[FM_AES_BLOCK_LEN], const uint8
     const aes_key_state *st = (const aes_key_state *)key;
     uint8_t ks[FM_AES_BLOCK_LEN];
     size_t full = len / FM_AES_BLOCK_LEN, rest = len % FM_AES_BLOCK_LEN;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_CTR);
 
     if (out == NULL)
         return service_exit(FM_ERR_ARG, 0);

@@ -196,8 +196,10 @@ static int kw_overlap(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
 static int kw_check(const fm_aes_key *key, const uint8_t *in, size_t len, uint8_t *out,
                     size_t outsize, int len_ok)
 {
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_KW);
 
+    if (out == NULL)
+        return FM_ERR_ARG;
     if (rc == FM_OK && (key == NULL || (in == NULL && len != 0)))
         rc = FM_ERR_ARG;
     if (rc == FM_OK && ((const aes_key_state *)key)->magic != AES_MAGIC)
@@ -223,8 +225,6 @@ static int kw_wrap(const fm_aes_key *key, kw_dir dir, const uint8_t *in, size_t 
     size_t outsize = (uint64_t)len <= KW_MAX_PT ? len + 8 : 0;
     int rc;
 
-    if (out == NULL)
-        return service_exit(FM_ERR_ARG, 0);
     rc = kw_check(key, in, len, out, outsize,
                   len >= KW_MIN_PT && (uint64_t)len <= KW_MAX_PT && len % 8 == 0);
     if (rc != FM_OK)
@@ -244,8 +244,6 @@ static int kw_unwrap(const fm_aes_key *key, kw_dir dir, const uint8_t *in, size_
     uint64_t ok;
     int rc;
 
-    if (out == NULL)
-        return service_exit(FM_ERR_ARG, 0);
     rc = kw_check(key, in, len, out, outsize,
                   len >= KW_MIN_CT && (uint64_t)len <= KW_MAX_CT && len % 8 == 0);
     if (rc != FM_OK)
@@ -268,8 +266,6 @@ static int kwp_wrap(const fm_aes_key *key, kw_dir dir, const uint8_t *in, size_t
     size_t padded;
     int rc;
 
-    if (out == NULL)
-        return service_exit(FM_ERR_ARG, 0);
     rc = kw_check(key, in, len, out, outsize, len >= 1 && (uint64_t)len <= KWP_MAX_PT);
     if (rc != FM_OK)
         return service_exit(rc, 0);
@@ -297,11 +293,10 @@ static int kwp_unwrap(const fm_aes_key *key, kw_dir dir, const uint8_t *in, size
     size_t n = len / 8;
     int rc;
 
-    if (out == NULL)
-        return service_exit(FM_ERR_ARG, 0);
-    if (outlen == NULL) {
-        (void)service_enter();
-        wipe(out, outsize);
+    if (out == NULL || outlen == NULL) {
+        (void)service_enter(FM_SERVICE_AES_KW);
+        if (out != NULL)
+            wipe(out, outsize);
         return service_exit(FM_ERR_ARG, 0);
     }
     *outlen = 0;

@@ -185,7 +185,7 @@ int fm_aes_cmac(const fm_aes_key *key, const uint8_t *msg, size_t len, uint8_t *
 {
     cmac_state st;
     uint8_t t[16];
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_CMAC);
 
     if (mac == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -214,7 +214,7 @@ int fm_aes_cmac_verify(const fm_aes_key *key, const uint8_t *msg, size_t len,
     cmac_state st;
     uint8_t t[16];
     uint32_t eq;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_CMAC);
 
     if (rc == FM_OK && (mac == NULL || (msg == NULL && len != 0)))
         rc = FM_ERR_ARG;
@@ -237,7 +237,7 @@ int fm_aes_cmac_verify(const fm_aes_key *key, const uint8_t *msg, size_t len,
 /* see fipsmod/aes.h */
 int fm_aes_cmac_init(fm_aes_cmac_ctx *ctx, const fm_aes_key *key)
 {
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_CMAC);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -256,7 +256,7 @@ int fm_aes_cmac_init(fm_aes_cmac_ctx *ctx, const fm_aes_key *key)
 int fm_aes_cmac_update(fm_aes_cmac_ctx *ctx, const uint8_t *msg, size_t len)
 {
     cmac_state *st = (cmac_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_CMAC);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -277,7 +277,7 @@ int fm_aes_cmac_final(fm_aes_cmac_ctx *ctx, uint8_t *mac, size_t maclen)
 {
     cmac_state *st = (cmac_state *)ctx;
     uint8_t t[16];
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_CMAC);
 
     if (mac == NULL || ctx == NULL)
         rc = FM_ERR_ARG;

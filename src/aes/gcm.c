@@ -184,7 +184,7 @@ static void gcm_key_setup(gcm_key_state *g, const uint8_t *k, size_t klen, int i
 int fm_aes_gcm_init(fm_aes_gcm_key *key, const uint8_t *k, size_t klen)
 {
     gcm_key_state *g = (gcm_key_state *)key;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_GCM);
 
     if (key == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -418,7 +418,7 @@ int fm_aes_gcm_seal(const fm_aes_gcm_key *key, const uint8_t *iv, size_t ivlen,
                     const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len,
                     uint8_t *out, uint8_t *tag, size_t taglen)
 {
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_GCM);
 
     if ((out == NULL && len != 0) || tag == NULL) {
         if (out != NULL)
@@ -448,7 +448,7 @@ int fm_aes_gcm_open(const fm_aes_gcm_key *key, const uint8_t *iv, size_t ivlen,
                     const uint8_t *tag, size_t taglen, uint8_t *out)
 {
     gcm_ctx_state c;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_GCM);
 
     if (out == NULL && len != 0)
         return service_exit(FM_ERR_ARG, 0);
@@ -493,7 +493,7 @@ int fm_aes_gcm_seal_geniv(fm_aes_gcm_key *key, uint8_t iv[FM_AES_GCM_IV_LEN],
                           const uint8_t *aad, size_t aadlen, const uint8_t *in, size_t len,
                           uint8_t *out, uint8_t *tag, size_t taglen)
 {
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_GCM);
 
     if ((out == NULL && len != 0) || tag == NULL || iv == NULL) {
         if (out != NULL)
@@ -531,7 +531,7 @@ int fm_aes_gcm_start(fm_aes_gcm_ctx *ctx, const fm_aes_gcm_key *key, int directi
                      const uint8_t *iv, size_t ivlen)
 {
     gcm_ctx_state *c = (gcm_ctx_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_GCM);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -558,7 +558,7 @@ int fm_aes_gcm_start_geniv(fm_aes_gcm_ctx *ctx, fm_aes_gcm_key *key,
                            uint8_t iv[FM_AES_GCM_IV_LEN])
 {
     gcm_ctx_state *c = (gcm_ctx_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_GCM);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -596,7 +596,7 @@ static int gcm_ctx_live(const fm_aes_gcm_ctx *ctx)
 int fm_aes_gcm_aad(fm_aes_gcm_ctx *ctx, const uint8_t *aad, size_t len)
 {
     gcm_ctx_state *c = (gcm_ctx_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_GCM);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -617,7 +617,7 @@ int fm_aes_gcm_aad(fm_aes_gcm_ctx *ctx, const uint8_t *aad, size_t len)
 int fm_aes_gcm_update(fm_aes_gcm_ctx *ctx, const uint8_t *in, uint8_t *out, size_t len)
 {
     gcm_ctx_state *c = (gcm_ctx_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_GCM);
 
     if (ctx == NULL || (out == NULL && len != 0)) {
         if (ctx != NULL)
@@ -644,7 +644,7 @@ int fm_aes_gcm_encrypt_final(fm_aes_gcm_ctx *ctx, uint8_t *tag, size_t taglen)
 {
     gcm_ctx_state *c = (gcm_ctx_state *)ctx;
     uint8_t full[16];
-    int approved, rc = service_enter();
+    int approved, rc = service_enter(FM_SERVICE_AES_GCM);
 
     if (ctx == NULL || tag == NULL) {
         if (ctx != NULL)
@@ -679,7 +679,7 @@ int fm_aes_gcm_decrypt_final(fm_aes_gcm_ctx *ctx, const uint8_t *tag, size_t tag
                              uint8_t *pt, size_t ptlen)
 {
     gcm_ctx_state *c = (gcm_ctx_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_AES_GCM);
 
     if (ctx == NULL || tag == NULL || (pt == NULL && ptlen != 0)) {
         if (ctx != NULL)

@@ -429,7 +429,7 @@ int fm_drbg_instantiate_with(fm_drbg_ctx *ctx, int alg, uint32_t flags,
     size_t keylen = drbg_alg_keylen(alg);
     unsigned ctr_len = drbg_flags_ctr_len(flags);
     int df = (flags & FM_DRBG_NO_DF) == 0, approved = 0;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_DRBG);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -455,6 +455,7 @@ int fm_drbg_instantiate_with(fm_drbg_ctx *ctx, int alg, uint32_t flags,
     drbg_core_instantiate((drbg_state *)ctx, keylen, df, ctr_len, aes_impl_now(), entropy, elen,
                           nonce, nlen, pers, plen);
     ((drbg_state *)ctx)->approved = (uint8_t)approved;
+    event_drbg_reseed(FM_DRBG_CALLER, FM_RESEED_INSTANTIATE);
     return service_exit(FM_OK, approved);
 }
 
@@ -485,7 +486,7 @@ int fm_drbg_reseed_with(fm_drbg_ctx *ctx, const uint8_t *entropy, size_t elen,
                         const uint8_t *addl, size_t alen)
 {
     drbg_state *st = (drbg_state *)ctx;
-    int approved = 0, rc = service_enter();
+    int approved = 0, rc = service_enter(FM_SERVICE_DRBG);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -498,6 +499,7 @@ int fm_drbg_reseed_with(fm_drbg_ctx *ctx, const uint8_t *entropy, size_t elen,
         return service_exit(rc, 0);
     drbg_core_reseed(st, entropy, elen, addl, alen);
     st->approved = (uint8_t)approved;
+    event_drbg_reseed(FM_DRBG_CALLER, FM_RESEED_REQUESTED);
     return service_exit(FM_OK, approved);
 }
 
@@ -506,7 +508,7 @@ int fm_drbg_generate(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen, const uint8_
                      size_t alen)
 {
     drbg_state *st = (drbg_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_DRBG);
 
     if (out == NULL && outlen != 0) {
         if (ctx != NULL && rc != FM_OK)
@@ -544,7 +546,7 @@ int fm_drbg_generate_pr_with(fm_drbg_ctx *ctx, const uint8_t *entropy, size_t el
                              uint8_t *out, size_t outlen, const uint8_t *addl, size_t alen)
 {
     drbg_state *st = (drbg_state *)ctx;
-    int approved = 0, rc = service_enter();
+    int approved = 0, rc = service_enter(FM_SERVICE_DRBG);
 
     if (out == NULL && outlen != 0) {
         if (ctx != NULL && rc != FM_OK)
@@ -571,6 +573,7 @@ int fm_drbg_generate_pr_with(fm_drbg_ctx *ctx, const uint8_t *entropy, size_t el
      * generate with none (additional_input = Null, step 7.4). */
     drbg_core_reseed(st, entropy, elen, addl, alen);
     st->approved = (uint8_t)approved;
+    event_drbg_reseed(FM_DRBG_CALLER, FM_RESEED_PREDICTION_RESISTANCE);
     drbg_core_generate(st, out, outlen, NULL, 0);
     return service_exit(FM_OK, approved);
 }
@@ -594,7 +597,7 @@ int fm_drbg_instantiate(fm_drbg_ctx *ctx, int alg, const uint8_t *pers, size_t p
 {
     uint8_t ent[DRBG_SOURCE_MAX], nonce[DRBG_SOURCE_MAX];
     size_t keylen = drbg_alg_keylen(alg), elen = 0, nlen = 0;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_DRBG);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -614,6 +617,7 @@ int fm_drbg_instantiate(fm_drbg_ctx *ctx, int alg, const uint8_t *pers, size_t p
         drbg_core_instantiate((drbg_state *)ctx, keylen, 1, 128, aes_impl_now(), ent, elen, nonce,
                               nlen, pers, plen);
         ((drbg_state *)ctx)->approved = 1;
+        event_drbg_reseed(FM_DRBG_CALLER, FM_RESEED_INSTANTIATE);
     }
     wipe(ent, sizeof ent);
     wipe(nonce, sizeof nonce);
@@ -644,7 +648,7 @@ static int drbg_source_reseed(drbg_state *st, const uint8_t *addl, size_t alen)
 int fm_drbg_reseed(fm_drbg_ctx *ctx, const uint8_t *addl, size_t alen)
 {
     drbg_state *st = (drbg_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_DRBG);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -657,7 +661,10 @@ int fm_drbg_reseed(fm_drbg_ctx *ctx, const uint8_t *addl, size_t alen)
         wipe(ctx, sizeof *ctx);
         return service_exit(rc, 0);
     }
-    return service_exit(drbg_source_reseed(st, addl, alen), 1);
+    rc = drbg_source_reseed(st, addl, alen);
+    if (rc == FM_OK)
+        event_drbg_reseed(FM_DRBG_CALLER, FM_RESEED_REQUESTED);
+    return service_exit(rc, 1);
 }
 
 /* see fipsmod/drbg.h */
@@ -665,7 +672,7 @@ int fm_drbg_generate_pr(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen, const uin
                         size_t alen)
 {
     drbg_state *st = (drbg_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_DRBG);
 
     if (out == NULL && outlen != 0) {
         if (ctx != NULL && rc != FM_OK)
@@ -693,6 +700,7 @@ int fm_drbg_generate_pr(fm_drbg_ctx *ctx, uint8_t *out, size_t outlen, const uin
         wipe(out, outlen);
         return service_exit(rc, 0);
     }
+    event_drbg_reseed(FM_DRBG_CALLER, FM_RESEED_PREDICTION_RESISTANCE);
     drbg_core_generate(st, out, outlen, NULL, 0);
     return service_exit(FM_OK, 1);
 }

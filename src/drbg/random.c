@@ -178,8 +178,10 @@ static int random_primary_seed(uint8_t seed[RANDOM_SEEDLEN])
                                   sizeof random_pers - 1);
             v->random_seeded = 1;
             v->random_fork_gen = gen;
+            event_drbg_reseed(FM_DRBG_MODULE, FM_RESEED_INSTANTIATE);
         } else if (need == RANDOM_NEED_RESEED) {
             drbg_core_reseed(random_primary(), ent, RANDOM_ENTROPY_LEN, NULL, 0);
+            event_drbg_reseed(FM_DRBG_MODULE, FM_RESEED_INTERVAL);
         }
         drbg_core_generate(random_primary(), seed, RANDOM_SEEDLEN, NULL, 0);
         random_unlock();
@@ -232,7 +234,7 @@ static int random_generate(uint8_t *out, size_t len)
 /* see fipsmod/drbg.h */
 int fm_random_bytes(uint8_t *out, size_t len)
 {
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_RANDOM);
 
     if (out == NULL && len != 0)
         return service_exit(FM_ERR_ARG, 0);

@@ -511,9 +511,9 @@ static int ecdsa_pct(const ec_key_state *st)
 /* ---- the services ------------------------------------------------------------------- */
 
 /* service_enter() plus the ECDSA self-tests before the first use. */
-static int ec_service_enter(void)
+static int ec_service_enter(int service)
 {
-    int rc = service_enter();
+    int rc = service_enter(service);
 
     if (rc == FM_OK)
         rc = module_cast_ensure(CAST_ECDSA);
@@ -524,7 +524,7 @@ static int ec_service_enter(void)
 int fm_ec_key_generate(fm_ec_key *key, int curve)
 {
     ec_key_state *st = (ec_key_state *)key;
-    int rc = ec_service_enter();
+    int rc = ec_service_enter(FM_SERVICE_EC_KEYGEN);
 
     if (key == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -556,7 +556,7 @@ int fm_ec_key_generate(fm_ec_key *key, int curve)
 int fm_ec_key_import(fm_ec_key *key, int curve, const uint8_t *priv, size_t priv_len,
                      const uint8_t *pub, size_t pub_len)
 {
-    int rc = ec_service_enter();
+    int rc = ec_service_enter(FM_SERVICE_EC_KEY);
 
     if (key == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -577,7 +577,7 @@ int fm_ec_key_public_bytes(const fm_ec_key *key, int compressed, uint8_t *out, s
                            size_t *len)
 {
     const ec_key_state *st = (const ec_key_state *)key;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_EC_KEY);
     size_t n = 0;
 
     if (len != NULL)
@@ -610,7 +610,7 @@ int fm_ec_key_public_bytes(const fm_ec_key *key, int compressed, uint8_t *out, s
 int fm_ec_key_private_bytes(const fm_ec_key *key, uint8_t *out, size_t len)
 {
     const ec_key_state *st = (const ec_key_state *)key;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_EC_KEY);
 
     if (out == NULL || key == NULL) {
         if (out != NULL)
@@ -649,7 +649,7 @@ int fm_ec_key_public(fm_ec_key *pub, const fm_ec_key *key)
 {
     const ec_key_state *st = (const ec_key_state *)key;
     ec_key_state *ps = (ec_key_state *)pub;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_EC_KEY);
 
     if (pub == NULL || key == NULL) {
         if (pub != NULL)
@@ -707,7 +707,7 @@ int fm_ecdsa_sign(const fm_ec_key *key, int hash, const uint8_t *digest, size_t 
     const ec_key_state *st = (const ec_key_state *)key;
     uint8_t e[FM_EC_MAX_BYTES], r[FM_EC_MAX_BYTES], s[FM_EC_MAX_BYTES];
     rfc6979_state det;
-    int rc = ec_service_enter();
+    int rc = ec_service_enter(FM_SERVICE_ECDSA_SIGN);
     size_t len = 0;
 
     if (siglen != NULL)
@@ -753,7 +753,7 @@ int fm_ecdsa_verify(const fm_ec_key *key, int hash, const uint8_t *digest, size_
 {
     const ec_key_state *st = (const ec_key_state *)key;
     uint8_t e[FM_EC_MAX_BYTES], r[FM_EC_MAX_BYTES], s[FM_EC_MAX_BYTES];
-    int rc = ec_service_enter();
+    int rc = ec_service_enter(FM_SERVICE_ECDSA_VERIFY);
 
     if (key == NULL || (sig == NULL && siglen != 0))
         return service_exit(FM_ERR_ARG, 0);

@@ -115,7 +115,7 @@ static int hmac_ctx_allowed(const hmac_state *st)
 /* see fipsmod/hmac.h */
 int fm_hmac_init(fm_hmac_ctx *ctx, int alg, const void *key, size_t keylen)
 {
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_HMAC);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -136,7 +136,7 @@ int fm_hmac_init(fm_hmac_ctx *ctx, int alg, const void *key, size_t keylen)
 int fm_hmac_update(fm_hmac_ctx *ctx, const void *data, size_t len)
 {
     hmac_state *st = (hmac_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_HMAC);
 
     if (ctx == NULL || (data == NULL && len != 0))
         return service_exit(FM_ERR_ARG, 0);
@@ -162,7 +162,7 @@ int fm_hmac_final(fm_hmac_ctx *ctx, uint8_t *tag, size_t taglen)
 {
     hmac_state *st = (hmac_state *)ctx;
     uint8_t mac[FM_HASH_MAX_LEN];
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_HMAC);
     int approved;
 
     if (tag == NULL)
@@ -194,7 +194,7 @@ int fm_hmac_verify(fm_hmac_ctx *ctx, const uint8_t *tag, size_t taglen)
 {
     hmac_state *st = (hmac_state *)ctx;
     uint8_t mac[FM_HASH_MAX_LEN];
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_HMAC);
     int approved;
     uint32_t eq;
 
@@ -236,7 +236,7 @@ int fm_hmac(int alg, const void *key, size_t keylen, const void *data, size_t le
 {
     hmac_state st;
     uint8_t mac[FM_HASH_MAX_LEN];
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_HMAC);
     int approved;
 
     if (tag == NULL)

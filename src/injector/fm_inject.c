@@ -44,10 +44,10 @@ struct module_vars *fm_glue_vars(void)
     return &vars;
 }
 
-int32_t *fm_glue_indicator(void)
+struct glue_thread *fm_glue_thread(void)
 {
-    static int32_t indicator;
-    return &indicator;
+    static struct glue_thread thread;
+    return &thread;
 }
 
 const uint8_t *fm_glue_expected_hmac(void)

@@ -13,8 +13,8 @@
 static struct module_vars module_vars;
 
 /* initial-exec: no call to __tls_get_addr, so the module object needs
- * nothing from libc; the indicator is four bytes of static TLS. */
-static __thread int32_t service_indicator __attribute__((tls_model("initial-exec")));
+ * nothing from libc; the per-thread state is eight bytes of static TLS. */
+static __thread struct glue_thread glue_thread __attribute__((tls_model("initial-exec")));
 
 /* The injector (src/injector/fm_inject.c) finds this symbol by name in the
  * module object and overwrites its 32 bytes with the HMAC-SHA-256 of the
@@ -28,9 +28,9 @@ struct module_vars *fm_glue_vars(void)
     return &module_vars;
 }
 
-int32_t *fm_glue_indicator(void)
+struct glue_thread *fm_glue_thread(void)
 {
-    return &service_indicator;
+    return &glue_thread;
 }
 
 const uint8_t *fm_glue_expected_hmac(void)

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fipsmod/monitor.h"
+
 #define GLUE_API __attribute__((visibility("hidden")))
 
 /* Room for one drbg_state (src/drbg/ctr_drbg.c checks that it fits). */
@@ -25,6 +27,30 @@
 
 /* Largest number of self-tests the state table has room for. */
 #define MODULE_MAX_SELFTESTS 32
+
+/* The power-up record (monitor.c): room for every event one power-up
+ * raises: start, end, two state changes, a result per self-test and an
+ * integrity failure. */
+#define MODULE_EVENT_LOG_MAX (MODULE_MAX_SELFTESTS + 8)
+
+/* Service counters (monitor.c): the first COUNTER_SHARDS - 1 threads that
+ * count own a shard each, later ones share the last; in each, a family has
+ * a slot per outcome: [0] approved, [-err] failed with err, [FM_ERR_CODES]
+ * non-approved. */
+#define COUNTER_SHARDS 16
+#define COUNTER_SLOTS  (FM_ERR_CODES + 1)
+#define COUNTER_NON_APPROVED FM_ERR_CODES
+
+/* Per-thread state (static TLS): the service indicator, which service
+ * this thread is in, its counter shard, and whether it is inside an event
+ * callback. Only the owning thread reads or writes it. */
+struct glue_thread {
+    int32_t indicator;          /* fm_service_approved */
+    uint8_t service;            /* FM_SERVICE_* + 1 from service_enter to _exit, else 0 */
+    uint8_t shard;              /* counter shard + 1; 0 until its first count */
+    uint8_t in_event;           /* 1 while an event callback runs on this thread */
+    uint8_t unused;
+};
 
 /*
  * The SP 800-90B section 4.4 continuous health tests' state over 8-bit
@@ -68,10 +94,27 @@ struct module_vars {
     /* The primary's drbg_state (ctr_drbg.c), opaque here; under random_lock.
      * Secret: V and Key. Wiped when the module enters the error state. */
     _Alignas(16) uint64_t random_primary[GLUE_DRBG_STATE_WORDS];
+    /* Events (monitor.c). The callback and its argument, written under
+     * `lock` inside a sequence lock (event_seq odd while they change) so
+     * that a thread raising an event never reads a torn pair. */
+    uint32_t event_seq;
+    uintptr_t event_fn;         /* fm_event_fn, 0 for none */
+    uintptr_t event_user;
+    /* The record of the last power-up, written only by the thread running
+     * it (under `lock`) and replayed to a new callback. */
+    uint32_t event_log_on;      /* 1 while power-up records */
+    uint32_t event_log_len;
+    fm_event event_log[MODULE_EVENT_LOG_MAX];
+    uint8_t integrity_computed[FM_MODULE_HMAC_LEN]; /* the integrity test's value
+                                                       when it failed (public) */
+    /* Service counters (monitor.c), atomic adds. */
+    uint32_t counters_off;      /* 1: fm_counters_enable(0) */
+    uint32_t counters_next_shard;
+    _Alignas(64) uint64_t counters[COUNTER_SHARDS][FM_SERVICE_COUNT][COUNTER_SLOTS];
 };
 
 GLUE_API struct module_vars *fm_glue_vars(void);
-GLUE_API int32_t *fm_glue_indicator(void);        /* this thread's indicator */
+GLUE_API struct glue_thread *fm_glue_thread(void); /* this thread's */
 GLUE_API const uint8_t *fm_glue_expected_hmac(void); /* 32 bytes */
 GLUE_API uint32_t fm_glue_cpu_mask(void);
 GLUE_API uint64_t fm_glue_now_us(void);

@@ -87,9 +87,10 @@ static void wipe(void *p, size_t n);
 static uint32_t cpu_enabled(void);
 
 /* Defined in state.c: every cryptographic service begins with
- * service_enter() (FM_OK only when the module is operational) and returns
- * through service_exit(rc, approved), which sets the service indicator. */
-static int service_enter(void);
+ * service_enter(FM_SERVICE_*) (FM_OK only when the module is operational)
+ * and returns through service_exit(rc, approved), which sets the service
+ * indicator and counts the call under that family (monitor.c). */
+static int service_enter(int service);
 static int service_exit(int rc, int approved);
 static int module_strict(void);
 
@@ -125,6 +126,10 @@ static int p256_mulx_now(void);
 #define CAST_ECDSA 2u
 #define CAST_ALL   (CAST_RSA | CAST_ECDSA)
 static int module_cast_ensure(unsigned family);
+
+/* Defined in monitor.c: a DRBG was seeded or reseeded (FM_DRBG_*,
+ * FM_RESEED_*; fipsmod/monitor.h). */
+static void event_drbg_reseed(int drbg, int cause);
 
 /* Defined in selftest.c: 1 in the test-only break build (FM_BREAK_TESTS)
  * when FIPSMOD_BREAK names `test`, else 0. For the conditional tests that

@@ -52,4 +52,5 @@
 #include "../ec/ecdsa.c"
 
 #include "selftest.c"
+#include "monitor.c"
 #include "state.c"

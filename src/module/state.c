@@ -70,18 +70,43 @@ static void module_unlock(void)
     fork_safe_unlock(&fm_glue_vars()->lock);
 }
 
+/* Move to new_state (not ERROR: module_enter_error) and say so. */
+static void module_set_state(uint32_t new_state)
+{
+    uint32_t old = __atomic_exchange_n(&fm_glue_vars()->state, new_state, __ATOMIC_ACQ_REL);
+
+    if (old != new_state)
+        event_state_change(old, new_state, FM_OK, "");
+}
+
 /* Latch ERROR, then zeroise the module's own secret state (FIPS 140-3
  * AS09.28): the primary DRBG of fm_random_bytes (random.c), wiped under
  * its lock once the state is ERROR, so no call can use or reseed it
- * afterwards. (The self-tests wipe their own keys before returning.) */
+ * afterwards. (The self-tests wipe their own keys before returning.) The
+ * state-change event follows whatever event reported the failure. */
 static void module_enter_error(int err, int test)
 {
     struct module_vars *v = fm_glue_vars();
+    uint32_t old;
 
     v->error = err;
     v->failed_test = test;
-    __atomic_store_n(&v->state, FM_STATE_ERROR, __ATOMIC_SEQ_CST);
+    old = __atomic_exchange_n(&v->state, FM_STATE_ERROR, __ATOMIC_SEQ_CST);
     random_zeroise_primary();
+    if (old != FM_STATE_ERROR)
+        event_state_change(old, FM_STATE_ERROR, err, module_reason_text(v->failed_reason));
+}
+
+/* The conditional tests' names in events (module_enter_error_reason). */
+static const char *module_reason_test(int reason)
+{
+    switch (reason) {
+    case MODULE_REASON_ENTROPY_HEALTH: return "entropy-health";
+    case MODULE_REASON_ENTROPY_SOURCE: return "entropy-source";
+    case MODULE_REASON_RSA_PCT:        return "rsa-pct";
+    case MODULE_REASON_ECDSA_PCT:      return "ecdsa-pct";
+    default:                           return "unknown";
+    }
 }
 
 /* see internal.h. The first latch wins: an error state already entered
@@ -91,6 +116,7 @@ static void module_enter_error_reason(int err, int reason)
 {
     if (module_state_now() == FM_STATE_ERROR)
         return;
+    event_conditional_failure(module_reason_test(reason), err, module_reason_text(reason));
     fm_glue_vars()->failed_reason = reason;
     module_enter_error(err, -1);
 }
@@ -98,7 +124,7 @@ static void module_enter_error_reason(int err, int reason)
 /* The entropy source's start-up test as the last power-up self-test. Its
  * failure is a failed self-test (FM_ERR_SELFTEST, as fm_init documents),
  * named "entropy-startup", with the entropy source's reason. */
-static int selftest_run_entropy_startup(void)
+static int selftest_run_entropy_startup(int trigger)
 {
     struct module_vars *v = fm_glue_vars();
     uint64_t t0 = fm_glue_now_us();
@@ -107,6 +133,9 @@ static int selftest_run_entropy_startup(void)
 
     v->test_us[POWERUP_ENTROPY_STARTUP] = fm_glue_now_us() - t0;
     v->test_result[POWERUP_ENTROPY_STARTUP] = rc == FM_OK ? FM_SELFTEST_PASS : FM_SELFTEST_FAIL;
+    event_selftest(ENTROPY_STARTUP_TEST_NAME, v->test_result[POWERUP_ENTROPY_STARTUP], trigger,
+                   v->test_us[POWERUP_ENTROPY_STARTUP], rc == FM_OK ? FM_OK : FM_ERR_SELFTEST,
+                   rc == FM_OK ? "" : module_reason_text(reason));
     if (rc != FM_OK) {
         v->failed_reason = reason;
         module_enter_error(FM_ERR_SELFTEST, POWERUP_ENTROPY_STARTUP);
@@ -115,9 +144,9 @@ static int selftest_run_entropy_startup(void)
     return FM_OK;
 }
 
-/* Run self-test i with its bookkeeping; a failure latches ERROR. Holds
- * the lock. */
-static int selftest_run_one(int i)
+/* Run self-test i (why: FM_TRIGGER_*) with its bookkeeping and events; a
+ * failure latches ERROR, after the events that report it. Holds the lock. */
+static int selftest_run_one(int i, int trigger)
 {
     struct module_vars *v = fm_glue_vars();
     uint64_t t0 = fm_glue_now_us();
@@ -126,6 +155,11 @@ static int selftest_run_one(int i)
 
     v->test_us[i] = fm_glue_now_us() - t0;
     v->test_result[i] = rc == FM_OK ? FM_SELFTEST_PASS : FM_SELFTEST_FAIL;
+    event_selftest(selftest_name(i), v->test_result[i], trigger, v->test_us[i], rc,
+                   rc == FM_OK ? "" : module_reason_text(reason));
+    if (rc != FM_OK && i == SELFTEST_INTEGRITY)
+        event_integrity_failure(fm_glue_expected_hmac(), v->integrity_computed,
+                                module_reason_text(reason));
     if (rc != FM_OK) {
         v->failed_reason = reason;
         module_enter_error(rc, i);
@@ -148,15 +182,17 @@ static int selftest_run_all(int power_up)
         if (power_up && selftest_deferred(i)) {
             v->test_us[i] = 0;
             v->test_result[i] = FM_SELFTEST_DEFERRED;
+            event_selftest(selftest_name(i), FM_SELFTEST_DEFERRED, FM_TRIGGER_POWER_UP, 0, FM_OK,
+                           "");
             continue;
         }
-        rc = selftest_run_one(i);
+        rc = selftest_run_one(i, power_up ? FM_TRIGGER_POWER_UP : FM_TRIGGER_ON_DEMAND);
         if (rc != FM_OK)
             return rc;
     }
     if (!power_up)
         __atomic_store_n(&v->deferred_done, CAST_ALL, __ATOMIC_RELEASE);
-    return selftest_run_entropy_startup();
+    return selftest_run_entropy_startup(power_up ? FM_TRIGGER_POWER_UP : FM_TRIGGER_ON_DEMAND);
 }
 
 /* see internal.h */
@@ -165,13 +201,14 @@ static int module_cast_ensure(unsigned family)
     struct module_vars *v = fm_glue_vars();
     int rc = FM_OK;
 
+    MODULE_ATOMIC_WORD(&v->deferred_done);
     if (__atomic_load_n(&v->deferred_done, __ATOMIC_ACQUIRE) & family)
         return FM_OK;
     module_lock();
     if (!(__atomic_load_n(&v->deferred_done, __ATOMIC_ACQUIRE) & family)) {
         for (int i = 0; i < SELFTEST_COUNT && rc == FM_OK; i++)
             if (selftest_deferred(i) == family)
-                rc = selftest_run_one(i);
+                rc = selftest_run_one(i, FM_TRIGGER_FIRST_USE);
         if (rc == FM_OK)
             __atomic_fetch_or(&v->deferred_done, family, __ATOMIC_RELEASE);
     }
@@ -179,20 +216,22 @@ static int module_cast_ensure(unsigned family)
     return module_state_now() == FM_STATE_OPERATIONAL ? FM_OK : FM_ERR_STATE;
 }
 
-/* Power-up: SELF_TEST, the tests, then OPERATIONAL or ERROR. Module lock
- * held. */
+/* Power-up: SELF_TEST, the tests, then OPERATIONAL or ERROR, each step
+ * raised as an event and recorded for a later callback. Module lock held. */
 static void module_power_up_locked(void)
 {
     struct module_vars *v = fm_glue_vars();
     uint64_t t0 = fm_glue_now_us();
 
-    __atomic_store_n(&v->state, FM_STATE_SELF_TEST, __ATOMIC_RELEASE);
+    event_power_up_start();
     v->failed_test = -1;
+    module_set_state(FM_STATE_SELF_TEST);
     cpu_init_once();
     int rc = selftest_run_all(1);
     v->power_up_us = fm_glue_now_us() - t0;
     if (rc == FM_OK)
-        __atomic_store_n(&v->state, FM_STATE_OPERATIONAL, __ATOMIC_RELEASE);
+        module_set_state(FM_STATE_OPERATIONAL);
+    event_power_up_end(rc, v->power_up_us);
 }
 
 /* FM_OK once the module is OPERATIONAL (powering it up if nobody has),
@@ -214,17 +253,29 @@ static int module_ready(void)
     return s == FM_STATE_OPERATIONAL ? FM_OK : FM_ERR_STATE;
 }
 
-/* First call of every cryptographic service. */
-static int service_enter(void)
+/* First call of every cryptographic service, of family `service`
+ * (FM_SERVICE_*). Refused, changing nothing, inside an event callback. */
+static int service_enter(int service)
 {
-    *fm_glue_indicator() = 0;
+    struct glue_thread *t = fm_glue_thread();
+
+    if (t->in_event)
+        return FM_ERR_STATE;
+    t->indicator = 0;
+    t->service = (uint8_t)(service + 1);
     return module_ready();
 }
 
-/* Last call of every cryptographic service: records the indicator. */
+/* Last call of every cryptographic service: records the indicator and
+ * counts the call (monitor.c). */
 static int service_exit(int rc, int approved)
 {
-    *fm_glue_indicator() = rc == FM_OK && approved;
+    struct glue_thread *t = fm_glue_thread();
+
+    if (t->in_event)
+        return rc;
+    t->indicator = rc == FM_OK && approved;
+    counters_add(t, rc, approved);
     return rc;
 }
 
@@ -241,6 +292,8 @@ int fm_init(uint32_t flags)
 
     if (flags & ~FM_INIT_STRICT)
         return FM_ERR_ARG;
+    if (fm_glue_thread()->in_event)
+        return FM_ERR_STATE; /* see fipsmod/monitor.h */
     __atomic_fetch_or(&v->flags, flags, __ATOMIC_RELAXED);
     if (module_ready() == FM_OK)
         return FM_OK;
@@ -250,7 +303,7 @@ int fm_init(uint32_t flags)
 /* see fipsmod/module.h */
 int fm_selftest(void)
 {
-    int rc = module_ready();
+    int rc = fm_glue_thread()->in_event ? FM_ERR_STATE : module_ready();
 
     if (rc != FM_OK)
         return rc;
@@ -323,6 +376,6 @@ int fm_service_approved(int *approved)
 {
     if (approved == NULL)
         return FM_ERR_ARG;
-    *approved = *fm_glue_indicator();
+    *approved = fm_glue_thread()->indicator;
     return FM_OK;
 }

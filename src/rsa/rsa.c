@@ -505,9 +505,9 @@ static int rsa_put(uint8_t *buf, size_t cap, size_t *off, const uint64_t *a, siz
 
 /* service_enter() plus the RSA self-tests before the first use
  * (module_cast_ensure). */
-static int rsa_service_enter(void)
+static int rsa_service_enter(int service)
 {
-    int rc = service_enter();
+    int rc = service_enter(service);
 
     if (rc == FM_OK)
         rc = module_cast_ensure(CAST_RSA);
@@ -519,7 +519,7 @@ static int rsa_service_enter(void)
 /* see fipsmod/rsa.h */
 int fm_rsa_key_import(fm_rsa_key *key, const fm_rsa_components *c)
 {
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_RSA_KEY);
 
     if (key == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -538,7 +538,7 @@ int fm_rsa_key_export(const fm_rsa_key *key, int private_parts, uint8_t *buf, si
 {
     const rsa_key_state *st = (const rsa_key_state *)key;
     size_t off = 0;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_RSA_KEY);
 
     if (c != NULL)
         wipe(c, sizeof *c);
@@ -597,7 +597,7 @@ int fm_rsa_key_public(fm_rsa_key *pub, const fm_rsa_key *key)
 {
     const rsa_key_state *st = (const rsa_key_state *)key;
     rsa_key_state *ps = (rsa_key_state *)pub;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_RSA_KEY);
 
     if (pub == NULL || key == NULL) {
         if (pub != NULL)
@@ -698,7 +698,7 @@ int fm_rsa_sign(fm_rsa_key *key, int padding, int hash, const uint8_t *digest, s
     uint8_t em[FM_RSA_MAX_BYTES], salt[FM_RSA_MAX_BYTES];
     uint64_t x[BN_MAX_LIMBS], y[BN_MAX_LIMBS];
     size_t hlen = rsa_hash_len(hash), slen = 0, emlen;
-    int approved, rc = rsa_service_enter();
+    int approved, rc = rsa_service_enter(FM_SERVICE_RSA_SIGN);
 
     if (sig == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -754,7 +754,7 @@ int fm_rsa_verify(const fm_rsa_key *key, int padding, int hash, const uint8_t *d
     uint8_t em[FM_RSA_MAX_BYTES];
     uint64_t s[BN_MAX_LIMBS], m[BN_MAX_LIMBS];
     size_t hlen = rsa_hash_len(hash), slen = 0, emlen;
-    int approved, rc = rsa_service_enter();
+    int approved, rc = rsa_service_enter(FM_SERVICE_RSA_VERIFY);
 
     if (key == NULL || sig == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -799,7 +799,7 @@ int fm_rsa_oaep_encrypt(const fm_rsa_key *key, int hash, const uint8_t *label, s
     uint8_t em[FM_RSA_MAX_BYTES], seed[FM_SHA512_LEN];
     uint64_t x[BN_MAX_LIMBS], y[BN_MAX_LIMBS];
     size_t hlen = rsa_hash_len(hash);
-    int approved, rc = rsa_service_enter();
+    int approved, rc = rsa_service_enter(FM_SERVICE_RSA_OAEP);
 
     if (out == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -842,7 +842,7 @@ int fm_rsa_oaep_decrypt(fm_rsa_key *key, int hash, const uint8_t *label, size_t 
     rsa_key_state *st = (rsa_key_state *)key;
     uint8_t em[FM_RSA_MAX_BYTES];
     uint64_t x[BN_MAX_LIMBS], y[BN_MAX_LIMBS];
-    int approved, rc = rsa_service_enter();
+    int approved, rc = rsa_service_enter(FM_SERVICE_RSA_OAEP);
 
     if (outlen != NULL)
         *outlen = 0;
@@ -894,7 +894,7 @@ int fm_rsa_decrypt_primitive(fm_rsa_key *key, const uint8_t *in, size_t inlen, u
 {
     rsa_key_state *st = (rsa_key_state *)key;
     uint64_t x[BN_MAX_LIMBS], y[BN_MAX_LIMBS], nm1[BN_MAX_LIMBS];
-    int approved, rc = rsa_service_enter();
+    int approved, rc = rsa_service_enter(FM_SERVICE_RSA_PRIMITIVE);
 
     if (out == NULL)
         return service_exit(FM_ERR_ARG, 0);

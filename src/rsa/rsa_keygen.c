@@ -404,7 +404,7 @@ static int rsa_core_generate(rsa_key_state *st, size_t bits, uint64_t e, rsa_gen
 /* see fipsmod/rsa.h */
 int fm_rsa_generate_key(fm_rsa_key *key, size_t bits, uint64_t e)
 {
-    int rc = rsa_service_enter();
+    int rc = rsa_service_enter(FM_SERVICE_RSA_KEYGEN);
 
     if (key == NULL)
         return service_exit(FM_ERR_ARG, 0);

@@ -237,7 +237,7 @@ int fm_hash_block_len(int alg, size_t *len)
 /* see fipsmod/sha2.h */
 int fm_hash_init(fm_hash_ctx *ctx, int alg)
 {
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_SHA2);
 
     if (ctx == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -252,7 +252,7 @@ int fm_hash_init(fm_hash_ctx *ctx, int alg)
 int fm_hash_update(fm_hash_ctx *ctx, const void *data, size_t len)
 {
     hash_state *st = (hash_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_SHA2);
 
     if (ctx == NULL || (data == NULL && len != 0))
         return service_exit(FM_ERR_ARG, 0);
@@ -273,7 +273,7 @@ int fm_hash_update(fm_hash_ctx *ctx, const void *data, size_t len)
 int fm_hash_final(fm_hash_ctx *ctx, uint8_t *out, size_t outlen)
 {
     hash_state *st = (hash_state *)ctx;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_SHA2);
 
     if (out == NULL)
         return service_exit(FM_ERR_ARG, 0);
@@ -306,7 +306,7 @@ int fm_hash_wipe(fm_hash_ctx *ctx)
 int fm_hash(int alg, const void *data, size_t len, uint8_t *out, size_t outlen)
 {
     hash_state st;
-    int rc = service_enter();
+    int rc = service_enter(FM_SERVICE_SHA2);
 
     if (out == NULL)
         return service_exit(FM_ERR_ARG, 0);

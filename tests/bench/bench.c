@@ -845,6 +845,56 @@ static void run_keygen(const char *name, unsigned bits, int runs)
     fflush(stdout);
 }
 
+/*
+ * What the service counters cost (fipsmod/monitor.h): fipsmod against
+ * itself, SHA-256 of 64 bytes (the cheapest service call, so the one where
+ * one atomic add per call shows most) with counting on and with it off
+ * (fm_counters_enable), interleaved as above but in four times as many
+ * rounds of half the length: the difference sought is a percent or two,
+ * well inside the drift between rounds. The line reads
+ *   BENCH SHA-256-counters 64 on=<rate> off=<rate> ratio=<on/off> MB/s cost=<%>
+ */
+#define COUNTERS_CASE "SHA-256-counters"
+
+static void run_counters_cost(const struct timing *tm)
+{
+    const struct bench_case *c = &CASES[0]; /* SHA-256, 64 bytes */
+    struct bench_state st;
+    double on[MAX_ROUNDS], off[MAX_ROUNDS], ratio[MAX_ROUNDS];
+    int rounds = tm->rounds * 4 + 1 < MAX_ROUNDS ? tm->rounds * 4 + 1 : MAX_ROUNDS;
+
+    if (c->fm_op != hash_fm || c->bytes != 64 || c->fm_alg != FM_SHA256)
+        die("CASES[0] is no longer SHA-256 of 64 bytes");
+    memset(&st, 0, sizeof st);
+    st.c = c;
+    st.in = malloc(c->bytes);
+    if (st.in == NULL)
+        die("out of memory");
+    for (size_t i = 0; i < c->bytes; i++)
+        st.in[i] = (uint8_t)(i * 131 + 7);
+    ops_per_second(hash_fm, &st, tm->seconds / 2);
+    for (int r = 0; r < rounds; r++) {
+        for (int k = 0; k < 2; k++) {
+            int counting = (r + k) % 2; /* alternate which goes first */
+            if (fm_counters_enable(counting) != FM_OK)
+                die("fm_counters_enable failed");
+            double rate = ops_per_second(hash_fm, &st, tm->seconds / 2) * 64 / 1e6;
+            if (counting)
+                on[r] = rate;
+            else
+                off[r] = rate;
+        }
+        ratio[r] = on[r] / off[r];
+    }
+    if (fm_counters_enable(1) != FM_OK)
+        die("fm_counters_enable failed");
+    double mr = median(ratio, (size_t)rounds);
+    printf("BENCH %s 64 on=%.1f off=%.1f ratio=%.3f MB/s cost=%.1f%%\n", COUNTERS_CASE,
+           median(on, (size_t)rounds), median(off, (size_t)rounds), mr, (1.0 - mr) * 100.0);
+    fflush(stdout);
+    free(st.in);
+}
+
 static const struct {
     const char *name;
     unsigned bits;
@@ -870,6 +920,7 @@ int main(int argc, char **argv)
         matches += selected(&CASES[i], filter);
     for (size_t i = 0; i < sizeof KEYGEN_CASES / sizeof KEYGEN_CASES[0]; i++)
         matches += filter == NULL || strstr(KEYGEN_CASES[i].name, filter) != NULL;
+    matches += filter == NULL || strstr(COUNTERS_CASE, filter) != NULL;
     if (matches == 0) {
         fprintf(stderr, "bench: no case name contains \"%s\"\n", filter);
         return 1;
@@ -904,6 +955,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NCASES; i++)
         if (selected(&CASES[i], filter))
             run_case(&CASES[i], &tm);
+    if (filter == NULL || strstr(COUNTERS_CASE, filter) != NULL)
+        run_counters_cost(&tm);
     for (size_t i = 0; i < sizeof KEYGEN_CASES / sizeof KEYGEN_CASES[0]; i++)
         if (filter == NULL || strstr(KEYGEN_CASES[i].name, filter) != NULL)
             run_keygen(KEYGEN_CASES[i].name, KEYGEN_CASES[i].bits,

@@ -22,24 +22,51 @@
  *      OPERATIONAL, no self-test failed; reads the self-test names with
  *      fm_selftest_count/fm_selftest_get (none is written in this file,
  *      except that "integrity" fails with FM_ERR_INTEGRITY rather than
- *      FM_ERR_SELFTEST); and runs the walk expecting every call to succeed,
- *      so the arguments the children use are known to be valid.
+ *      FM_ERR_SELFTEST); checks the power-up record replayed to an event
+ *      callback (monitor.h) installed now, as in 5; reads the names of the
+ *      event types and service families for the children to compare; and
+ *      runs the walk expecting every call to succeed, so the arguments the
+ *      children use are known to be valid.
  *   3. For each self-test, execs `/proc/self/exe --child <name>` with
  *      FIPSMOD_BREAK=<name>. The child checks: fm_init returns the error;
  *      state FM_STATE_ERROR; fm_module_status_get names the test; that test
  *      alone reports FM_SELFTEST_FAIL; then walks every exported function.
  *      A self-test that is deferred (FM_SELFTEST_DEFERRED after power-up) is
  *      triggered by fm_selftest(), which runs deferred tests.
+ *      The events say so, the failure before the state change: power-up
+ *      failed before main, so a callback installed after fm_init gets the
+ *      record replayed (replayed = 1): START; STATE_CHANGE UNINITIALISED ->
+ *      SELF_TEST; a SELFTEST per test in fm_selftest_get order, PASS or
+ *      DEFERRED, up to the broken one, FAIL with the error and a reason;
+ *      for "integrity" an INTEGRITY_FAILURE (expected_hmac = the status's
+ *      module_hmac, computed_hmac different); STATE_CHANGE SELF_TEST ->
+ *      ERROR with the error and a reason; END with the error; nothing else
+ *      (no test runs after the failure). For a deferred test the callback
+ *      is installed before fm_selftest(): it gets the good power-up
+ *      replayed, then live (replayed = 0) the tests before the broken one
+ *      PASS with trigger ON_DEMAND, the broken one FAIL, ON_DEMAND, then
+ *      STATE_CHANGE OPERATIONAL -> ERROR, and no test after it.
+ *      Counters: snapshots before and after the walk (see "Counters"
+ *      below).
  *   4. The conditional tests, the pairwise consistency tests of key
  *      generation: "rsa-pct" (fm_rsa_generate_key, 2048 bits) and
  *      "ecdsa-pct" (fm_ec_key_generate, P-256). Power-up passes, the
  *      generation fails with FM_ERR_SELFTEST and a zeroed key, the module is
  *      in ERROR (no failed self-test named, the reason given) and the walk
- *      is refused.
+ *      is refused. A callback installed before the generation gets the good
+ *      power-up replayed, then live a CONDITIONAL_FAILURE named like the
+ *      test with FM_ERR_SELFTEST and a reason, followed by STATE_CHANGE
+ *      OPERATIONAL -> ERROR (the only change into ERROR). The generation is
+ *      counted once, as a failure FM_ERR_SELFTEST of its keygen family; the
+ *      walk's counts as in 3.
  *   5. Names that match no test break nothing: "no-such-test", the empty
  *      string, and each self-test and conditional test name shortened by
  *      one character and lengthened by one (a prefix match would be a bug).
- *      Each child powers up normally and the whole walk succeeds in it.
+ *      Each child powers up normally, a callback installed after power-up
+ *      gets the whole good record replayed (START; STATE_CHANGE
+ *      UNINITIALISED -> SELF_TEST; one SELFTEST per fm_selftest_get entry,
+ *      in order, PASS or DEFERRED; STATE_CHANGE SELF_TEST -> OPERATIONAL;
+ *      END with FM_OK), and the whole walk succeeds in it.
  *
  * The walk calls each exported function with valid arguments. The update,
  * final and verify calls need a live context, and none can be made in a
@@ -104,6 +131,28 @@
  *     them. Selecting an implementation only affects contexts initialised
  *     later, and fm_hash_init and fm_hmac_init refuse in ERROR, so allowing
  *     it releases nothing.
+ *     The monitoring functions (monitor.h: "works in every state"; status
+ *     output is what ERROR must still give): fm_set_event_callback (the
+ *     new callback gets the power-up record replayed before the call
+ *     returns, replayed = 1, from power-up-start to power-up-end with the
+ *     power-up's result, FM_OK when the error came later; called from
+ *     inside the callback it returns FM_ERR_STATE; then uninstalled with
+ *     NULL), fm_event_name and fm_service_name (the operational parent's
+ *     names; FM_ERR_ARG and "unknown" out of range), fm_counters_snapshot
+ *     (calls = approved + non-approved + failures, counting enabled),
+ *     fm_counters_enable (1: FM_OK, counting stays on; 2: FM_ERR_ARG); and,
+ *     outside the module boundary, fm_counters_prometheus (FM_OK, the text
+ *     has "fipsmod_module_state 3" in ERROR, "... 2" when operational).
+ *
+ * Counters (monitor.h: a call in the error state is counted as a failure
+ * FM_ERR_STATE of its family). In ERROR the walk takes a snapshot around
+ * every entry: a refused service adds FM_ERR_STATE failures to the family
+ * walk_table gives it and changes no other count; every other function
+ * changes none. fm_selftest is refused but is no counted service (no
+ * family, no indicator), so it too must change none. Around the whole walk
+ * (child_broken, child_pct): no family's approved or non-approved count
+ * grew, no other failure code was counted, and the FM_ERR_STATE failures
+ * grew by at least the number of refused counted services.
  *
  * Output: one line per check ("BREAK <name> -> error state, services
  * refused" or "BREAK <name> -> FAILED: <why>", with the child's further
@@ -168,6 +217,8 @@ typedef struct {
     uint8_t ec_sig_det[64];             /* the same, RFC 6979 k, r || s (P1363) */
     size_t ntests;
     char names[MAX_TESTS][MAX_NAME];    /* self-test names, in fm_selftest_get order */
+    char event_names[8][MAX_NAME];      /* fm_event_name of FM_EVENT_* 1..7 */
+    char service_names[FM_SERVICE_COUNT][MAX_NAME]; /* fm_service_name of each family */
 } handoff;
 
 #define HANDOFF_MAGIC 0x464d425245414b31ull /* "FMBREAK1" */
@@ -290,6 +341,8 @@ static size_t first_nonzero(const void *p, size_t n)
 static struct {
     int error;
     const char *failed_test;
+    int power_up; /* fm_init's result at power-up: FM_OK also when the error came later (a
+                     deferred test run by fm_selftest, a conditional test) */
 } want;
 
 /* The outcome of a service: FM_OK when operational, FM_ERR_STATE in ERROR. */
@@ -1836,118 +1889,674 @@ static void walk_key_der_type(void)
     fm_wipe(der, sizeof der);
 }
 
+/* ---- events and counters (monitor.h) ---- */
+
+#define NOT_COUNTED   (-1) /* walk_table: no service family counts the function */
+#define NUM_EVENT_TYPES 7  /* FM_EVENT_POWER_UP_START (1) .. FM_EVENT_DRBG_RESEED (7) */
+#define MAX_EVENTS    256  /* events one recorder keeps */
+
+/*
+ * A recorder: the callback copies every event into one of these (the
+ * pointers in an event are static, the event itself is not). `user` must
+ * come back unchanged; record_event counts it when it does not.
+ */
+typedef struct {
+    fm_event ev[MAX_EVENTS];
+    size_t n, dropped;
+    int probe;    /* 1: on the first event, try fm_set_event_callback from inside */
+    int inner_rc; /* what that returned */
+} recorder;
+
+static recorder rec, walk_rec;
+static int wrong_user; /* callbacks that got a `user` that is no recorder */
+
+static void record_event(const fm_event *e, void *user)
+{
+    recorder *r = user;
+
+    if (r != &rec && r != &walk_rec) {
+        wrong_user++;
+        return;
+    }
+    if (r->probe && r->n == 0)
+        r->inner_rc = fm_set_event_callback(NULL, NULL); /* monitor.h: refused in a callback */
+    if (r->n < MAX_EVENTS)
+        r->ev[r->n++] = *e;
+    else
+        r->dropped++;
+}
+
+/* Install record_event with r (emptied first); the replay lands in r. */
+static void record_start(recorder *r, const char *when)
+{
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    wrong_user = 0;
+    rc = fm_set_event_callback(record_event, r);
+    if (rc != FM_OK)
+        bad("%s: fm_set_event_callback(record) returned %s", when, err_name(rc));
+}
+
+static void record_stop(const recorder *r, const char *when)
+{
+    int rc = fm_set_event_callback(NULL, NULL);
+
+    if (rc != FM_OK)
+        bad("%s: fm_set_event_callback(NULL) returned %s", when, err_name(rc));
+    if (wrong_user != 0)
+        bad("%s: the callback got a `user` other than the one installed (%d times)", when,
+            wrong_user);
+    if (r->dropped != 0)
+        bad("%s: more than %d events (%zu dropped): raise MAX_EVENTS", when, MAX_EVENTS,
+            r->dropped);
+}
+
+static const char *trigger_name(int t)
+{
+    switch (t) {
+    case FM_TRIGGER_POWER_UP: return "POWER_UP";
+    case FM_TRIGGER_FIRST_USE: return "FIRST_USE";
+    case FM_TRIGGER_ON_DEMAND: return "ON_DEMAND";
+    default: return "unknown";
+    }
+}
+
+/* One event as text, for the complaints. */
+static const char *ev_text(const fm_event *e)
+{
+    static char buf[4][200];
+    static int k;
+    const char *type = NULL;
+
+    k = (k + 1) % 4;
+    if (fm_event_name(e->type, &type) != FM_OK)
+        type = "unknown";
+    switch (e->type) {
+    case FM_EVENT_SELFTEST:
+        snprintf(buf[k], sizeof buf[k], "%s(%s \"%s\" %s trigger %s error %s)", type,
+                 e->replayed ? "replayed" : "live", e->name ? e->name : "NULL",
+                 result_name(e->result), trigger_name(e->trigger), err_name(e->error));
+        break;
+    case FM_EVENT_STATE_CHANGE:
+        snprintf(buf[k], sizeof buf[k], "%s(%s %s -> %s error %s)", type,
+                 e->replayed ? "replayed" : "live", state_name(e->old_state),
+                 state_name(e->new_state), err_name(e->error));
+        break;
+    case FM_EVENT_CONDITIONAL_FAILURE:
+        snprintf(buf[k], sizeof buf[k], "%s(%s \"%s\" error %s)", type,
+                 e->replayed ? "replayed" : "live", e->name ? e->name : "NULL",
+                 err_name(e->error));
+        break;
+    default:
+        snprintf(buf[k], sizeof buf[k], "%s(%s error %s)", type,
+                 e->replayed ? "replayed" : "live", err_name(e->error));
+        break;
+    }
+    return buf[k];
+}
+
+static int is_empty(const char *s)
+{
+    return s == NULL || s[0] == '\0';
+}
+
+/* The events at the start of r that were replayed (the power-up record). */
+static size_t replayed_prefix(const recorder *r, const char *when)
+{
+    size_t i, n = 0;
+
+    while (n < r->n && r->ev[n].replayed == 1)
+        n++;
+    for (i = n; i < r->n; i++)
+        if (r->ev[i].replayed != 0)
+            bad("%s: event %zu %s has replayed = %d after live events", when, i,
+                ev_text(&r->ev[i]), r->ev[i].replayed);
+    return n;
+}
+
+/*
+ * The power-up record, replayed to a callback installed after power-up,
+ * in r->ev[0..n): START; STATE_CHANGE UNINITIALISED -> SELF_TEST; one
+ * SELFTEST per fm_selftest_get entry in its order, each PASS or DEFERRED,
+ * up to the broken test (index `broken`; ho.ntests: none), which is FAIL
+ * with `err` and a reason, and after which no test runs; for "integrity"
+ * then an INTEGRITY_FAILURE (expected = the status's module_hmac, computed
+ * different); the STATE_CHANGE into ERROR with `err` (none broken: into
+ * OPERATIONAL); END with `err` (FM_OK). Anything else is a complaint; the
+ * first one ends the check, the rest would only follow from it.
+ */
+static void check_power_up_record(const recorder *r, size_t n, size_t broken, int err)
+{
+    const char *when = "power-up record";
+    const fm_event *e;
+    size_t k = 0, i;
+
+#define NEXT(what)                                                                             \
+    do {                                                                                       \
+        if (k >= n) {                                                                          \
+            bad("%s: ends after %zu events, want %s next", when, n, what);                     \
+            return;                                                                            \
+        }                                                                                      \
+        e = &r->ev[k++];                                                                       \
+        if (e->replayed != 1)                                                                  \
+            bad("%s: event %zu %s has replayed = %d, want 1", when, k - 1, ev_text(e),         \
+                e->replayed);                                                                  \
+    } while (0)
+#define WANT(cond, what)                                                                       \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
+            bad("%s: event %zu is %s, want %s", when, k - 1, ev_text(e), what);                \
+            return;                                                                            \
+        }                                                                                      \
+    } while (0)
+
+    if (n == 0) {
+        bad("%s: the callback installed after power-up got no replayed event", when);
+        return;
+    }
+    for (i = 1; i < n; i++)
+        if (r->ev[i].time_us < r->ev[i - 1].time_us)
+            bad("%s: event %zu %s happened before event %zu (time_us %llu < %llu)", when, i,
+                ev_text(&r->ev[i]), i - 1, (unsigned long long)r->ev[i].time_us,
+                (unsigned long long)r->ev[i - 1].time_us);
+
+    NEXT("power-up-start");
+    WANT(e->type == FM_EVENT_POWER_UP_START, "power-up-start");
+    NEXT("state-change UNINITIALISED -> SELF_TEST");
+    WANT(e->type == FM_EVENT_STATE_CHANGE && e->old_state == FM_STATE_UNINITIALISED &&
+             e->new_state == FM_STATE_SELF_TEST && e->error == FM_OK,
+         "state-change UNINITIALISED -> SELF_TEST");
+    for (i = 0; i < ho.ntests && i <= broken; i++) {
+        char what[MAX_NAME + 80];
+
+        if (i < broken) {
+            snprintf(what, sizeof what, "selftest \"%s\" PASS or DEFERRED, trigger POWER_UP",
+                     ho.names[i]);
+            NEXT(what);
+            WANT(e->type == FM_EVENT_SELFTEST && e->name != NULL &&
+                     strcmp(e->name, ho.names[i]) == 0 && e->trigger == FM_TRIGGER_POWER_UP &&
+                     (e->result == FM_SELFTEST_PASS || e->result == FM_SELFTEST_DEFERRED) &&
+                     e->error == FM_OK && e->reason != NULL && e->reason[0] == '\0',
+                 what);
+        } else {
+            snprintf(what, sizeof what, "selftest \"%s\" FAIL, trigger POWER_UP, error %s, "
+                     "a reason (the failure before the state change)", ho.names[i],
+                     err_name(err));
+            NEXT(what);
+            WANT(e->type == FM_EVENT_SELFTEST && e->name != NULL &&
+                     strcmp(e->name, ho.names[i]) == 0 && e->trigger == FM_TRIGGER_POWER_UP &&
+                     e->result == FM_SELFTEST_FAIL && e->error == err && !is_empty(e->reason),
+                 what);
+        }
+    }
+    if (broken < ho.ntests) {
+        if (strcmp(ho.names[broken], "integrity") == 0) {
+            fm_module_status st;
+
+            NEXT("integrity-failure");
+            WANT(e->type == FM_EVENT_INTEGRITY_FAILURE && e->error == FM_ERR_INTEGRITY &&
+                     !is_empty(e->reason),
+                 "integrity-failure, error FM_ERR_INTEGRITY, a reason (after the failed test, "
+                 "before the state change)");
+            memset(&st, 0, sizeof st);
+            if (fm_module_status_get(&st) != FM_OK)
+                bad("%s: fm_module_status_get failed", when);
+            else if (memcmp(e->expected_hmac, st.module_hmac, FM_MODULE_HMAC_LEN) != 0)
+                bad("%s: integrity-failure's expected_hmac is not fm_module_status_get's "
+                    "module_hmac", when);
+            if (memcmp(e->computed_hmac, e->expected_hmac, FM_MODULE_HMAC_LEN) == 0)
+                bad("%s: integrity-failure's computed_hmac equals its expected_hmac", when);
+        }
+        NEXT("state-change SELF_TEST -> ERROR");
+        WANT(e->type == FM_EVENT_STATE_CHANGE && e->old_state == FM_STATE_SELF_TEST &&
+                 e->new_state == FM_STATE_ERROR && e->error == err && !is_empty(e->reason),
+             "state-change SELF_TEST -> ERROR with the test's error and a reason, right after "
+             "the failure");
+    } else {
+        NEXT("state-change SELF_TEST -> OPERATIONAL");
+        WANT(e->type == FM_EVENT_STATE_CHANGE && e->old_state == FM_STATE_SELF_TEST &&
+                 e->new_state == FM_STATE_OPERATIONAL && e->error == FM_OK,
+             "state-change SELF_TEST -> OPERATIONAL after the last self-test");
+    }
+    NEXT("power-up-end");
+    WANT(e->type == FM_EVENT_POWER_UP_END && e->error == err,
+         err == FM_OK ? "power-up-end with FM_OK" : "power-up-end with the test's error");
+    if (k < n)
+        bad("%s: %zu more events after power-up-end, the first %s", when, n - k,
+            ev_text(&r->ev[k]));
+#undef NEXT
+#undef WANT
+}
+
+/*
+ * The live events in r (replayed = 0) report a failure, found by match(),
+ * and then the STATE_CHANGE old_state -> ERROR with `err` and a reason: the
+ * failure is reported before the state change, and the module enters
+ * ERROR once. Returns the index of the failure event, or r->n.
+ */
+static size_t check_live_failure(const recorder *r, const char *what,
+                                 int (*match)(const fm_event *, const void *), const void *arg,
+                                 int old_state, int err)
+{
+    size_t i, fail = r->n, change = r->n, changes = 0;
+
+    for (i = 0; i < r->n; i++) {
+        const fm_event *e = &r->ev[i];
+        if (e->replayed)
+            continue;
+        if (fail == r->n && match(e, arg))
+            fail = i;
+        if (e->type == FM_EVENT_STATE_CHANGE && e->new_state == FM_STATE_ERROR) {
+            if (change == r->n)
+                change = i;
+            changes++;
+        }
+    }
+    if (fail == r->n)
+        bad("live events: no %s", what);
+    if (change == r->n) {
+        bad("live events: no state-change into ERROR");
+        return fail;
+    }
+    if (changes != 1)
+        bad("live events: %zu state-changes into ERROR, want 1", changes);
+    if (fail != r->n && change < fail)
+        bad("live events: the state-change into ERROR (event %zu) comes before the %s "
+            "(event %zu)", change, what, fail);
+    if (r->ev[change].old_state != old_state || r->ev[change].error != err ||
+        is_empty(r->ev[change].reason))
+        bad("live events: event %zu is %s, want %s -> ERROR with error %s and a reason", change,
+            ev_text(&r->ev[change]), state_name(old_state), err_name(err));
+    return fail;
+}
+
+/* What the walk's snapshots say about the counts (in ERROR: no service may
+ * succeed, every refused one counts as a failure FM_ERR_STATE). */
+static void counts_compare(const char *when, const fm_counters *b, const fm_counters *a,
+                           int family, uint64_t *state_growth)
+{
+    int f, k;
+
+    *state_growth = 0;
+    for (f = 0; f < FM_SERVICE_COUNT; f++) {
+        const fm_service_counters *x = &b->service[f], *y = &a->service[f];
+        const char *fname = NULL;
+
+        if (fm_service_name(f, &fname) != FM_OK)
+            fname = "unknown";
+        if (y->approved != x->approved || y->non_approved != x->non_approved)
+            bad("%s: family \"%s\" approved %llu -> %llu, non-approved %llu -> %llu (in ERROR "
+                "nothing may succeed)", when, fname, (unsigned long long)x->approved,
+                (unsigned long long)y->approved, (unsigned long long)x->non_approved,
+                (unsigned long long)y->non_approved);
+        for (k = 1; k < FM_ERR_CODES; k++) {
+            if (k == -FM_ERR_STATE || y->failures[k] == x->failures[k])
+                continue;
+            bad("%s: family \"%s\" failures with %s %llu -> %llu (a refusal is FM_ERR_STATE)",
+                when, fname, err_name(-k), (unsigned long long)x->failures[k],
+                (unsigned long long)y->failures[k]);
+        }
+        if (y->failures[-FM_ERR_STATE] < x->failures[-FM_ERR_STATE]) {
+            bad("%s: family \"%s\" FM_ERR_STATE failures went down", when, fname);
+            continue;
+        }
+        *state_growth += y->failures[-FM_ERR_STATE] - x->failures[-FM_ERR_STATE];
+        if (family == -2)
+            continue; /* the whole walk: every family may grow */
+        if (f == family && y->failures[-FM_ERR_STATE] == x->failures[-FM_ERR_STATE])
+            bad("%s: refused, but family \"%s\" counted no FM_ERR_STATE failure", when, fname);
+        if (f != family && y->failures[-FM_ERR_STATE] != x->failures[-FM_ERR_STATE])
+            bad("%s: family \"%s\" counted %llu FM_ERR_STATE failures%s", when, fname,
+                (unsigned long long)(y->failures[-FM_ERR_STATE] - x->failures[-FM_ERR_STATE]),
+                family == NOT_COUNTED ? " (no service was called)" : " (not its family)");
+    }
+}
+
+static void walk_set_event_callback(void)
+{
+    const char *when = "fm_set_event_callback";
+    const fm_event *first, *last;
+    size_t i;
+    int rc;
+
+    /* Install (the replay arrives before the call returns; the first event
+     * also tries fm_set_event_callback from inside the callback), uninstall. */
+    memset(&walk_rec, 0, sizeof walk_rec);
+    walk_rec.probe = 1;
+    walk_rec.inner_rc = 12345;
+    wrong_user = 0;
+    rc = fm_set_event_callback(record_event, &walk_rec);
+    if (rc != FM_OK)
+        bad("%s(record) returned %s", when, err_name(rc));
+    record_stop(&walk_rec, when);
+    if (walk_rec.n == 0) {
+        bad("%s: the new callback got no replayed power-up record", when);
+        return;
+    }
+    if (walk_rec.inner_rc != FM_ERR_STATE)
+        bad("%s: called from inside the callback it returned %s, want FM_ERR_STATE", when,
+            walk_rec.inner_rc == 12345 ? "nothing (not called)" : err_name(walk_rec.inner_rc));
+    for (i = 0; i < walk_rec.n; i++)
+        if (walk_rec.ev[i].replayed != 1)
+            bad("%s: event %zu of the replay %s has replayed = %d", when, i,
+                ev_text(&walk_rec.ev[i]), walk_rec.ev[i].replayed);
+    first = &walk_rec.ev[0];
+    last = &walk_rec.ev[walk_rec.n - 1];
+    if (first->type != FM_EVENT_POWER_UP_START)
+        bad("%s: the replay starts with %s, not power-up-start", when, ev_text(first));
+    if (last->type != FM_EVENT_POWER_UP_END || last->error != want.power_up)
+        bad("%s: the replay ends with %s, want power-up-end with %s (the power-up result)", when,
+            ev_text(last), err_name(want.power_up));
+}
+
+static void walk_event_name(void)
+{
+    const char *n;
+    int t, rc;
+
+    for (t = 0; t <= NUM_EVENT_TYPES + 1; t++) {
+        n = NULL;
+        rc = fm_event_name(t, &n);
+        if (t >= 1 && t <= NUM_EVENT_TYPES) {
+            if (rc != FM_OK || n == NULL || strcmp(n, ho.event_names[t]) != 0)
+                bad("fm_event_name(%d) returned %s, \"%s\" (the operational parent got \"%s\")",
+                    t, err_name(rc), n ? n : "NULL", ho.event_names[t]);
+        } else if (rc != FM_ERR_ARG || n == NULL || strcmp(n, "unknown") != 0) {
+            bad("fm_event_name(%d) returned %s, \"%s\" (want FM_ERR_ARG, \"unknown\")", t,
+                err_name(rc), n ? n : "NULL");
+        }
+    }
+    rc = fm_event_name(FM_EVENT_SELFTEST, NULL);
+    if (rc != FM_ERR_ARG)
+        bad("fm_event_name(.., NULL) returned %s, want FM_ERR_ARG", err_name(rc));
+}
+
+static void walk_service_name(void)
+{
+    const char *n;
+    int f, rc;
+
+    for (f = -1; f <= FM_SERVICE_COUNT; f++) {
+        n = NULL;
+        rc = fm_service_name(f, &n);
+        if (f >= 0 && f < FM_SERVICE_COUNT) {
+            if (rc != FM_OK || n == NULL || strcmp(n, ho.service_names[f]) != 0)
+                bad("fm_service_name(%d) returned %s, \"%s\" (the operational parent got "
+                    "\"%s\")", f, err_name(rc), n ? n : "NULL", ho.service_names[f]);
+        } else if (rc != FM_ERR_ARG || n == NULL || strcmp(n, "unknown") != 0) {
+            bad("fm_service_name(%d) returned %s, \"%s\" (want FM_ERR_ARG, \"unknown\")", f,
+                err_name(rc), n ? n : "NULL");
+        }
+    }
+    rc = fm_service_name(FM_SERVICE_SHA2, NULL);
+    if (rc != FM_ERR_ARG)
+        bad("fm_service_name(.., NULL) returned %s, want FM_ERR_ARG", err_name(rc));
+}
+
+/* A snapshot whose sums hold; `when` names the call for complaints. */
+static int snapshot_checked(const char *when, fm_counters *c)
+{
+    int f, k, rc;
+
+    memset(c, 0xAA, sizeof *c);
+    rc = fm_counters_snapshot(c);
+    if (rc != FM_OK) {
+        bad("%s: fm_counters_snapshot returned %s", when, err_name(rc));
+        memset(c, 0, sizeof *c);
+        return -1;
+    }
+    if (c->enabled != 1)
+        bad("%s: fm_counters_snapshot says enabled = %d, want 1 (counting is on)", when,
+            c->enabled);
+    for (f = 0; f < FM_SERVICE_COUNT; f++) {
+        const fm_service_counters *s = &c->service[f];
+        uint64_t sum = s->approved + s->non_approved;
+
+        for (k = 0; k < FM_ERR_CODES; k++)
+            sum += s->failures[k];
+        if (s->failures[0] != 0 || sum != s->calls)
+            bad("%s: family %d: calls %llu != approved + non-approved + failures %llu, or "
+                "failures[0] = %llu is not 0", when, f, (unsigned long long)s->calls,
+                (unsigned long long)sum, (unsigned long long)s->failures[0]);
+    }
+    return 0;
+}
+
+static void walk_counters_snapshot(void)
+{
+    static fm_counters c;
+    int rc;
+
+    snapshot_checked("fm_counters_snapshot", &c);
+    rc = fm_counters_snapshot(NULL);
+    if (rc != FM_ERR_ARG)
+        bad("fm_counters_snapshot(NULL) returned %s, want FM_ERR_ARG", err_name(rc));
+}
+
+static void walk_counters_enable(void)
+{
+    static fm_counters c;
+    int rc;
+
+    rc = fm_counters_enable(1); /* counting stays on: the children's checks need it */
+    if (rc != FM_OK)
+        bad("fm_counters_enable(1) returned %s", err_name(rc));
+    rc = fm_counters_enable(2);
+    if (rc != FM_ERR_ARG)
+        bad("fm_counters_enable(2) returned %s, want FM_ERR_ARG", err_name(rc));
+    snapshot_checked("after fm_counters_enable", &c);
+}
+
+static void walk_counters_prometheus(void)
+{
+    static fm_counters c;
+    char line[64], *buf;
+    size_t len = 0, len2 = 0;
+    int rc, state = want.error ? FM_STATE_ERROR : FM_STATE_OPERATIONAL;
+
+    if (snapshot_checked("fm_counters_prometheus", &c) != 0)
+        return;
+    rc = fm_counters_prometheus(&c, NULL, 0, &len);
+    if (rc != FM_ERR_LENGTH || len == 0) {
+        bad("fm_counters_prometheus(NULL, 0) returned %s, length %zu (want FM_ERR_LENGTH and "
+            "the length)", err_name(rc), len);
+        return;
+    }
+    buf = malloc(len + 2);
+    if (buf == NULL) {
+        bad("out of memory");
+        return;
+    }
+    memset(buf, 0xAA, len + 2);
+    rc = fm_counters_prometheus(&c, buf, len + 1, &len2);
+    if (rc != FM_OK || len2 != len || buf[len] != '\0' || (uint8_t)buf[len + 1] != 0xAA) {
+        bad("fm_counters_prometheus(cap %zu) returned %s, length %zu (want FM_OK, %zu, the text "
+            "NUL-terminated and nothing written past it)", len + 1, err_name(rc), len2, len);
+    } else {
+        snprintf(line, sizeof line, "\nfipsmod_module_state %d\n", state);
+        if (strstr(buf, line) == NULL)
+            bad("fm_counters_prometheus: the text has no line \"fipsmod_module_state %d\" "
+                "(state %s)", state, state_name(state));
+        if (strstr(buf, "\nfipsmod_counters_enabled 1\n") == NULL)
+            bad("fm_counters_prometheus: the text has no line \"fipsmod_counters_enabled 1\"");
+    }
+    free(buf);
+}
+
+/*
+ * The table: name, how it behaves in ERROR, the service family it is
+ * counted under (FM_SERVICE_*; NOT_COUNTED for a function that is no
+ * cryptographic service), and the walk. fm_selftest is REFUSED in ERROR but
+ * NOT_COUNTED: monitor.h counts "every call of a cryptographic service
+ * (those that set the service indicator)", and the on-demand self-test is
+ * neither (it has no family and leaves the indicator alone); walk_all
+ * checks that its refusal changes no count.
+ */
 static const struct {
     const char *name;
     int in_error;
+    int family;
     void (*walk)(void);
 } walk_table[] = {
     /* cryptographic services and the on-demand self-test */
-    { "fm_hash_init", REFUSED, walk_hash_init },
-    { "fm_hash_update", REFUSED, walk_hash_update },
-    { "fm_hash_final", REFUSED, walk_hash_final },
-    { "fm_hash", REFUSED, walk_hash },
-    { "fm_hmac_init", REFUSED, walk_hmac_init },
-    { "fm_hmac_update", REFUSED, walk_hmac_update },
-    { "fm_hmac_final", REFUSED, walk_hmac_final },
-    { "fm_hmac_verify", REFUSED, walk_hmac_verify },
-    { "fm_hmac", REFUSED, walk_hmac },
-    { "fm_aes_init", REFUSED, walk_aes_init },
-    { "fm_aes_ecb_encrypt", REFUSED, walk_aes_ecb_encrypt },
-    { "fm_aes_ecb_decrypt", REFUSED, walk_aes_ecb_decrypt },
-    { "fm_aes_cbc_encrypt", REFUSED, walk_aes_cbc_encrypt },
-    { "fm_aes_cbc_decrypt", REFUSED, walk_aes_cbc_decrypt },
-    { "fm_aes_ctr", REFUSED, walk_aes_ctr },
-    { "fm_aes_cmac_init", REFUSED, walk_aes_cmac_init },
-    { "fm_aes_cmac_update", REFUSED, walk_aes_cmac_update },
-    { "fm_aes_cmac_final", REFUSED, walk_aes_cmac_final },
-    { "fm_aes_cmac", REFUSED, walk_aes_cmac },
-    { "fm_aes_cmac_verify", REFUSED, walk_aes_cmac_verify },
-    { "fm_aes_kw_wrap", REFUSED, walk_aes_kw_wrap },
-    { "fm_aes_kw_unwrap", REFUSED, walk_aes_kw_unwrap },
-    { "fm_aes_kwp_wrap", REFUSED, walk_aes_kwp_wrap },
-    { "fm_aes_kwp_unwrap", REFUSED, walk_aes_kwp_unwrap },
-    { "fm_aes_kw_wrap_inv", REFUSED, walk_aes_kw_wrap_inv },
-    { "fm_aes_kw_unwrap_inv", REFUSED, walk_aes_kw_unwrap_inv },
-    { "fm_aes_kwp_wrap_inv", REFUSED, walk_aes_kwp_wrap_inv },
-    { "fm_aes_kwp_unwrap_inv", REFUSED, walk_aes_kwp_unwrap_inv },
-    { "fm_aes_gcm_init", REFUSED, walk_aes_gcm_init },
-    { "fm_aes_gcm_seal", REFUSED, walk_aes_gcm_seal },
-    { "fm_aes_gcm_open", REFUSED, walk_aes_gcm_open },
-    { "fm_aes_gcm_seal_geniv", REFUSED, walk_aes_gcm_seal_geniv },
-    { "fm_aes_gcm_start", REFUSED, walk_aes_gcm_start },
-    { "fm_aes_gcm_start_geniv", REFUSED, walk_aes_gcm_start_geniv },
-    { "fm_aes_gcm_aad", REFUSED, walk_aes_gcm_aad },
-    { "fm_aes_gcm_update", REFUSED, walk_aes_gcm_update },
-    { "fm_aes_gcm_encrypt_final", REFUSED, walk_aes_gcm_encrypt_final },
-    { "fm_aes_gcm_decrypt_final", REFUSED, walk_aes_gcm_decrypt_final },
-    { "fm_drbg_instantiate_with", REFUSED, walk_drbg_instantiate_with },
-    { "fm_drbg_reseed_with", REFUSED, walk_drbg_reseed_with },
-    { "fm_drbg_generate", REFUSED, walk_drbg_generate },
-    { "fm_drbg_generate_pr_with", REFUSED, walk_drbg_generate_pr_with },
-    { "fm_drbg_instantiate", REFUSED, walk_drbg_instantiate },
-    { "fm_drbg_reseed", REFUSED, walk_drbg_reseed },
-    { "fm_drbg_generate_pr", REFUSED, walk_drbg_generate_pr },
-    { "fm_random_bytes", REFUSED, walk_random_bytes },
-    { "fm_rsa_key_import", REFUSED, walk_rsa_key_import },
-    { "fm_rsa_key_export", REFUSED, walk_rsa_key_export },
-    { "fm_rsa_generate_key", REFUSED, walk_rsa_generate_key },
-    { "fm_rsa_key_public", REFUSED, walk_rsa_key_public },
-    { "fm_rsa_sign", REFUSED, walk_rsa_sign },
-    { "fm_rsa_verify", REFUSED, walk_rsa_verify },
-    { "fm_rsa_oaep_encrypt", REFUSED, walk_rsa_oaep_encrypt },
-    { "fm_rsa_oaep_decrypt", REFUSED, walk_rsa_oaep_decrypt },
-    { "fm_rsa_decrypt_primitive", REFUSED, walk_rsa_decrypt_primitive },
-    { "fm_ec_key_generate", REFUSED, walk_ec_key_generate },
-    { "fm_ec_key_import", REFUSED, walk_ec_key_import },
-    { "fm_ec_key_public_bytes", REFUSED, walk_ec_key_public_bytes },
-    { "fm_ec_key_private_bytes", REFUSED, walk_ec_key_private_bytes },
-    { "fm_ec_key_info", WORKS, walk_ec_key_info },
-    { "fm_ec_key_public", REFUSED, walk_ec_key_public },
-    { "fm_ecdsa_sign", REFUSED, walk_ecdsa_sign },
-    { "fm_ecdsa_verify", REFUSED, walk_ecdsa_verify },
-    { "fm_selftest", REFUSED, walk_selftest },
+    { "fm_hash_init", REFUSED, FM_SERVICE_SHA2, walk_hash_init },
+    { "fm_hash_update", REFUSED, FM_SERVICE_SHA2, walk_hash_update },
+    { "fm_hash_final", REFUSED, FM_SERVICE_SHA2, walk_hash_final },
+    { "fm_hash", REFUSED, FM_SERVICE_SHA2, walk_hash },
+    { "fm_hmac_init", REFUSED, FM_SERVICE_HMAC, walk_hmac_init },
+    { "fm_hmac_update", REFUSED, FM_SERVICE_HMAC, walk_hmac_update },
+    { "fm_hmac_final", REFUSED, FM_SERVICE_HMAC, walk_hmac_final },
+    { "fm_hmac_verify", REFUSED, FM_SERVICE_HMAC, walk_hmac_verify },
+    { "fm_hmac", REFUSED, FM_SERVICE_HMAC, walk_hmac },
+    { "fm_aes_init", REFUSED, FM_SERVICE_AES_KEY, walk_aes_init },
+    { "fm_aes_ecb_encrypt", REFUSED, FM_SERVICE_AES_ECB, walk_aes_ecb_encrypt },
+    { "fm_aes_ecb_decrypt", REFUSED, FM_SERVICE_AES_ECB, walk_aes_ecb_decrypt },
+    { "fm_aes_cbc_encrypt", REFUSED, FM_SERVICE_AES_CBC, walk_aes_cbc_encrypt },
+    { "fm_aes_cbc_decrypt", REFUSED, FM_SERVICE_AES_CBC, walk_aes_cbc_decrypt },
+    { "fm_aes_ctr", REFUSED, FM_SERVICE_AES_CTR, walk_aes_ctr },
+    { "fm_aes_cmac_init", REFUSED, FM_SERVICE_AES_CMAC, walk_aes_cmac_init },
+    { "fm_aes_cmac_update", REFUSED, FM_SERVICE_AES_CMAC, walk_aes_cmac_update },
+    { "fm_aes_cmac_final", REFUSED, FM_SERVICE_AES_CMAC, walk_aes_cmac_final },
+    { "fm_aes_cmac", REFUSED, FM_SERVICE_AES_CMAC, walk_aes_cmac },
+    { "fm_aes_cmac_verify", REFUSED, FM_SERVICE_AES_CMAC, walk_aes_cmac_verify },
+    { "fm_aes_kw_wrap", REFUSED, FM_SERVICE_AES_KW, walk_aes_kw_wrap },
+    { "fm_aes_kw_unwrap", REFUSED, FM_SERVICE_AES_KW, walk_aes_kw_unwrap },
+    { "fm_aes_kwp_wrap", REFUSED, FM_SERVICE_AES_KW, walk_aes_kwp_wrap },
+    { "fm_aes_kwp_unwrap", REFUSED, FM_SERVICE_AES_KW, walk_aes_kwp_unwrap },
+    { "fm_aes_kw_wrap_inv", REFUSED, FM_SERVICE_AES_KW, walk_aes_kw_wrap_inv },
+    { "fm_aes_kw_unwrap_inv", REFUSED, FM_SERVICE_AES_KW, walk_aes_kw_unwrap_inv },
+    { "fm_aes_kwp_wrap_inv", REFUSED, FM_SERVICE_AES_KW, walk_aes_kwp_wrap_inv },
+    { "fm_aes_kwp_unwrap_inv", REFUSED, FM_SERVICE_AES_KW, walk_aes_kwp_unwrap_inv },
+    { "fm_aes_gcm_init", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_init },
+    { "fm_aes_gcm_seal", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_seal },
+    { "fm_aes_gcm_open", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_open },
+    { "fm_aes_gcm_seal_geniv", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_seal_geniv },
+    { "fm_aes_gcm_start", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_start },
+    { "fm_aes_gcm_start_geniv", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_start_geniv },
+    { "fm_aes_gcm_aad", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_aad },
+    { "fm_aes_gcm_update", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_update },
+    { "fm_aes_gcm_encrypt_final", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_encrypt_final },
+    { "fm_aes_gcm_decrypt_final", REFUSED, FM_SERVICE_AES_GCM, walk_aes_gcm_decrypt_final },
+    { "fm_drbg_instantiate_with", REFUSED, FM_SERVICE_DRBG, walk_drbg_instantiate_with },
+    { "fm_drbg_reseed_with", REFUSED, FM_SERVICE_DRBG, walk_drbg_reseed_with },
+    { "fm_drbg_generate", REFUSED, FM_SERVICE_DRBG, walk_drbg_generate },
+    { "fm_drbg_generate_pr_with", REFUSED, FM_SERVICE_DRBG, walk_drbg_generate_pr_with },
+    { "fm_drbg_instantiate", REFUSED, FM_SERVICE_DRBG, walk_drbg_instantiate },
+    { "fm_drbg_reseed", REFUSED, FM_SERVICE_DRBG, walk_drbg_reseed },
+    { "fm_drbg_generate_pr", REFUSED, FM_SERVICE_DRBG, walk_drbg_generate_pr },
+    { "fm_random_bytes", REFUSED, FM_SERVICE_RANDOM, walk_random_bytes },
+    { "fm_rsa_key_import", REFUSED, FM_SERVICE_RSA_KEY, walk_rsa_key_import },
+    { "fm_rsa_key_export", REFUSED, FM_SERVICE_RSA_KEY, walk_rsa_key_export },
+    { "fm_rsa_generate_key", REFUSED, FM_SERVICE_RSA_KEYGEN, walk_rsa_generate_key },
+    { "fm_rsa_key_public", REFUSED, FM_SERVICE_RSA_KEY, walk_rsa_key_public },
+    { "fm_rsa_sign", REFUSED, FM_SERVICE_RSA_SIGN, walk_rsa_sign },
+    { "fm_rsa_verify", REFUSED, FM_SERVICE_RSA_VERIFY, walk_rsa_verify },
+    { "fm_rsa_oaep_encrypt", REFUSED, FM_SERVICE_RSA_OAEP, walk_rsa_oaep_encrypt },
+    { "fm_rsa_oaep_decrypt", REFUSED, FM_SERVICE_RSA_OAEP, walk_rsa_oaep_decrypt },
+    { "fm_rsa_decrypt_primitive", REFUSED, FM_SERVICE_RSA_PRIMITIVE, walk_rsa_decrypt_primitive },
+    { "fm_ec_key_generate", REFUSED, FM_SERVICE_EC_KEYGEN, walk_ec_key_generate },
+    { "fm_ec_key_import", REFUSED, FM_SERVICE_EC_KEY, walk_ec_key_import },
+    { "fm_ec_key_public_bytes", REFUSED, FM_SERVICE_EC_KEY, walk_ec_key_public_bytes },
+    { "fm_ec_key_private_bytes", REFUSED, FM_SERVICE_EC_KEY, walk_ec_key_private_bytes },
+    { "fm_ec_key_info", WORKS, NOT_COUNTED, walk_ec_key_info },
+    { "fm_ec_key_public", REFUSED, FM_SERVICE_EC_KEY, walk_ec_key_public },
+    { "fm_ecdsa_sign", REFUSED, FM_SERVICE_ECDSA_SIGN, walk_ecdsa_sign },
+    { "fm_ecdsa_verify", REFUSED, FM_SERVICE_ECDSA_VERIFY, walk_ecdsa_verify },
+    { "fm_selftest", REFUSED, NOT_COUNTED, walk_selftest },
     /* status, zeroisation, implementation selection */
-    { "fm_init", WORKS, walk_init },
-    { "fm_module_status_get", WORKS, walk_module_status_get },
-    { "fm_module_state", WORKS, walk_module_state },
-    { "fm_selftest_count", WORKS, walk_selftest_count },
-    { "fm_selftest_get", WORKS, walk_selftest_get },
-    { "fm_service_approved", WORKS, walk_service_approved },
-    { "fm_error_name", WORKS, walk_error_name },
-    { "fm_version", WORKS, walk_version },
-    { "fm_wipe", WORKS, walk_wipe },
-    { "fm_hash_wipe", WORKS, walk_hash_wipe },
-    { "fm_hmac_wipe", WORKS, walk_hmac_wipe },
-    { "fm_aes_wipe", WORKS, walk_aes_wipe },
-    { "fm_aes_cmac_wipe", WORKS, walk_aes_cmac_wipe },
-    { "fm_drbg_uninstantiate", WORKS, walk_drbg_uninstantiate },
-    { "fm_aes_gcm_wipe", WORKS, walk_aes_gcm_wipe },
-    { "fm_aes_gcm_ctx_wipe", WORKS, walk_aes_gcm_ctx_wipe },
-    { "fm_cpu_features", WORKS, walk_cpu_features },
-    { "fm_cpu_set_features", WORKS, walk_cpu_set_features },
-    { "fm_impl_name", WORKS, walk_impl_name },
-    { "fm_hash_digest_len", WORKS, walk_digest_len },
-    { "fm_hash_block_len", WORKS, walk_block_len },
-    { "fm_rsa_key_info", WORKS, walk_rsa_key_info },
-    { "fm_rsa_key_wipe", WORKS, walk_rsa_key_wipe },
-    { "fm_rsa_der_parse", WORKS, walk_rsa_der_parse },
-    { "fm_rsa_der_encode", WORKS, walk_rsa_der_encode },
-    { "fm_pem_decode", WORKS, walk_pem_decode },
-    { "fm_pem_encode", WORKS, walk_pem_encode },
-    { "fm_ec_key_wipe", WORKS, walk_ec_key_wipe },
-    { "fm_ec_der_parse", WORKS, walk_ec_der_parse },
-    { "fm_ec_der_encode", WORKS, walk_ec_der_encode },
-    { "fm_key_der_type", WORKS, walk_key_der_type },
+    { "fm_init", WORKS, NOT_COUNTED, walk_init },
+    { "fm_module_status_get", WORKS, NOT_COUNTED, walk_module_status_get },
+    { "fm_module_state", WORKS, NOT_COUNTED, walk_module_state },
+    { "fm_selftest_count", WORKS, NOT_COUNTED, walk_selftest_count },
+    { "fm_selftest_get", WORKS, NOT_COUNTED, walk_selftest_get },
+    { "fm_service_approved", WORKS, NOT_COUNTED, walk_service_approved },
+    { "fm_error_name", WORKS, NOT_COUNTED, walk_error_name },
+    { "fm_version", WORKS, NOT_COUNTED, walk_version },
+    { "fm_wipe", WORKS, NOT_COUNTED, walk_wipe },
+    { "fm_hash_wipe", WORKS, NOT_COUNTED, walk_hash_wipe },
+    { "fm_hmac_wipe", WORKS, NOT_COUNTED, walk_hmac_wipe },
+    { "fm_aes_wipe", WORKS, NOT_COUNTED, walk_aes_wipe },
+    { "fm_aes_cmac_wipe", WORKS, NOT_COUNTED, walk_aes_cmac_wipe },
+    { "fm_drbg_uninstantiate", WORKS, NOT_COUNTED, walk_drbg_uninstantiate },
+    { "fm_aes_gcm_wipe", WORKS, NOT_COUNTED, walk_aes_gcm_wipe },
+    { "fm_aes_gcm_ctx_wipe", WORKS, NOT_COUNTED, walk_aes_gcm_ctx_wipe },
+    { "fm_cpu_features", WORKS, NOT_COUNTED, walk_cpu_features },
+    { "fm_cpu_set_features", WORKS, NOT_COUNTED, walk_cpu_set_features },
+    { "fm_impl_name", WORKS, NOT_COUNTED, walk_impl_name },
+    { "fm_hash_digest_len", WORKS, NOT_COUNTED, walk_digest_len },
+    { "fm_hash_block_len", WORKS, NOT_COUNTED, walk_block_len },
+    { "fm_rsa_key_info", WORKS, NOT_COUNTED, walk_rsa_key_info },
+    { "fm_rsa_key_wipe", WORKS, NOT_COUNTED, walk_rsa_key_wipe },
+    { "fm_rsa_der_parse", WORKS, NOT_COUNTED, walk_rsa_der_parse },
+    { "fm_rsa_der_encode", WORKS, NOT_COUNTED, walk_rsa_der_encode },
+    { "fm_pem_decode", WORKS, NOT_COUNTED, walk_pem_decode },
+    { "fm_pem_encode", WORKS, NOT_COUNTED, walk_pem_encode },
+    { "fm_ec_key_wipe", WORKS, NOT_COUNTED, walk_ec_key_wipe },
+    { "fm_ec_der_parse", WORKS, NOT_COUNTED, walk_ec_der_parse },
+    { "fm_ec_der_encode", WORKS, NOT_COUNTED, walk_ec_der_encode },
+    { "fm_key_der_type", WORKS, NOT_COUNTED, walk_key_der_type },
+    /* events and counters (monitor.h) */
+    { "fm_set_event_callback", WORKS, NOT_COUNTED, walk_set_event_callback },
+    { "fm_event_name", WORKS, NOT_COUNTED, walk_event_name },
+    { "fm_counters_snapshot", WORKS, NOT_COUNTED, walk_counters_snapshot },
+    { "fm_counters_enable", WORKS, NOT_COUNTED, walk_counters_enable },
+    { "fm_service_name", WORKS, NOT_COUNTED, walk_service_name },
+    /* outside the module boundary: it formats a snapshot it is given */
+    { "fm_counters_prometheus", WORKS, NOT_COUNTED, walk_counters_prometheus },
 };
 #define WALK_N (sizeof walk_table / sizeof walk_table[0])
 
+/*
+ * The walk. In ERROR each call is also checked against the counters: a
+ * refused cryptographic service adds FM_ERR_STATE failures to its own
+ * family and nothing else; any other function (and fm_selftest) changes
+ * no count.
+ */
 static void walk_all(void)
 {
+    static fm_counters before, after;
+    uint64_t growth;
+    size_t i;
+
+    for (i = 0; i < WALK_N; i++) {
+        if (want.error != 0)
+            snapshot_checked(walk_table[i].name, &before);
+        walk_table[i].walk();
+        if (want.error != 0) {
+            char when[MAX_NAME + 40];
+
+            snprintf(when, sizeof when, "%s in ERROR", walk_table[i].name);
+            snapshot_checked(when, &after);
+            counts_compare(when, &before, &after,
+                           walk_table[i].in_error == REFUSED ? walk_table[i].family
+                                                              : NOT_COUNTED,
+                           &growth);
+        }
+    }
+    check_state("after the walk");
+}
+
+/*
+ * Around the whole walk in ERROR (child_broken, child_pct): no family's
+ * approved or non-approved count grew, no failure other than FM_ERR_STATE
+ * was counted, and the FM_ERR_STATE failures of all families grew by at
+ * least one per REFUSED entry that is a counted service (each walks its
+ * function at least once; many walk it more often). fm_selftest is
+ * REFUSED but no counted service (see walk_table), so it is left out.
+ */
+static void check_walk_counts(const fm_counters *b, const fm_counters *a)
+{
+    uint64_t growth = 0, refused = 0;
     size_t i;
 
     for (i = 0; i < WALK_N; i++)
-        walk_table[i].walk();
-    check_state("after the walk");
+        if (walk_table[i].in_error == REFUSED && walk_table[i].family != NOT_COUNTED)
+            refused++;
+    counts_compare("the walk in ERROR", b, a, -2, &growth);
+    if (growth < refused)
+        bad("the walk in ERROR: the FM_ERR_STATE failures grew by %llu, fewer than the %llu "
+            "refused services walked", (unsigned long long)growth, (unsigned long long)refused);
 }
 
 /* ---- completeness: the exported functions of the headers ------------------------ */
@@ -2204,14 +2813,68 @@ static int read_handoff(void)
     return 0;
 }
 
+/* check_live_failure's matches: a failed self-test, a failed conditional test. */
+static int match_selftest_fail(const fm_event *e, const void *name)
+{
+    return e->type == FM_EVENT_SELFTEST && e->result == FM_SELFTEST_FAIL && e->name != NULL &&
+           strcmp(e->name, name) == 0;
+}
+
+static int match_conditional(const fm_event *e, const void *name)
+{
+    return e->type == FM_EVENT_CONDITIONAL_FAILURE && e->name != NULL &&
+           strcmp(e->name, name) == 0;
+}
+
+/*
+ * The deferred test `name` (index idx) broken and run by fm_selftest(),
+ * with rec installed before: rec starts with the replay of the good
+ * power-up, then the live events of the on-demand run: the tests before it
+ * PASS, it FAILs with `expect`, trigger ON_DEMAND, then the state change
+ * OPERATIONAL -> ERROR; no test runs after it.
+ */
+static void check_deferred_events(const char *name, size_t idx, int expect)
+{
+    size_t n = replayed_prefix(&rec, "fm_selftest events"), f, i, next = 0;
+
+    check_power_up_record(&rec, n, ho.ntests, FM_OK);
+    f = check_live_failure(&rec, "selftest FAIL event of the broken test", match_selftest_fail,
+                           name, FM_STATE_OPERATIONAL, expect);
+    if (f == rec.n)
+        return;
+    if (rec.ev[f].trigger != FM_TRIGGER_ON_DEMAND || rec.ev[f].error != expect ||
+        is_empty(rec.ev[f].reason))
+        bad("live events: event %zu is %s, want trigger ON_DEMAND, error %s and a reason", f,
+            ev_text(&rec.ev[f]), err_name(expect));
+    for (i = n; i < rec.n; i++) {
+        const fm_event *e = &rec.ev[i];
+        if (e->type != FM_EVENT_SELFTEST || i == f)
+            continue;
+        if (i > f) {
+            bad("live events: event %zu %s: a self-test ran after the failed one", i,
+                ev_text(e));
+            continue;
+        }
+        if (next >= idx || e->name == NULL || strcmp(e->name, ho.names[next]) != 0 ||
+            e->result != FM_SELFTEST_PASS || e->trigger != FM_TRIGGER_ON_DEMAND)
+            bad("live events: event %zu is %s, want selftest \"%s\" PASS trigger ON_DEMAND", i,
+                ev_text(e), next < idx ? ho.names[next] : "(none: the broken one is next)");
+        next++;
+    }
+    if (next != idx)
+        bad("live events: %zu self-tests ran before the broken one, want %zu (every test "
+            "before it in fm_selftest_get order)", next, idx);
+}
+
 /* `--child NAME`: started with FIPSMOD_BREAK=NAME; the module must be in ERROR. */
 static int child_broken(const char *name)
 {
+    static fm_counters before, after;
     const char *env = getenv("FIPSMOD_BREAK");
     int expect = strcmp(name, "integrity") == 0 ? FM_ERR_INTEGRITY : FM_ERR_SELFTEST;
     fm_selftest_result r;
     size_t i, idx = ho.ntests;
-    int rc, s = -1;
+    int rc, init_rc, s = -1, deferred = 0;
 
     if (env == NULL || strcmp(env, name) != 0) {
         bad("child: FIPSMOD_BREAK is %s, not \"%s\"", env ? env : "unset", name);
@@ -2221,13 +2884,17 @@ static int child_broken(const char *name)
         if (strcmp(ho.names[i], name) == 0)
             idx = i;
 
-    rc = fm_init(0);
+    rc = init_rc = fm_init(0);
     if (rc == FM_OK) {
         memset(&r, 0, sizeof r);
         if (idx < ho.ntests && fm_selftest_get(idx, &r) == FM_OK &&
             r.result == FM_SELFTEST_DEFERRED) {
-            /* A deferred test runs on demand: fm_selftest() must now fail. */
+            /* A deferred test runs on demand: fm_selftest() must now fail, and
+             * the callback installed before sees it fail live. */
+            deferred = 1;
+            record_start(&rec, "before fm_selftest()");
             rc = fm_selftest();
+            record_stop(&rec, "after fm_selftest()");
             if (rc == FM_OK) {
                 bad("fm_init and fm_selftest returned FM_OK: breaking deferred test \"%s\" had no "
                     "effect", name);
@@ -2245,6 +2912,7 @@ static int child_broken(const char *name)
 
     want.error = expect;
     want.failed_test = name;
+    want.power_up = init_rc;
     check_state("after power-up");
 
     /* The broken test alone reports FAIL. */
@@ -2258,7 +2926,22 @@ static int child_broken(const char *name)
             bad("self-test \"%s\" reports FAIL, but only \"%s\" was broken", r.name, name);
     }
 
+    /* The events: the failure is reported before the state change into ERROR. */
+    if (idx == ho.ntests) {
+        bad("\"%s\" is no self-test of fm_selftest_get", name);
+    } else if (deferred) {
+        check_deferred_events(name, idx, expect);
+    } else {
+        /* Power-up failed before main: a callback installed now gets its record. */
+        record_start(&rec, "after the failed power-up");
+        record_stop(&rec, "after the failed power-up");
+        check_power_up_record(&rec, replayed_prefix(&rec, "power-up record"), idx, expect);
+    }
+
+    snapshot_checked("before the walk", &before);
     walk_all();
+    snapshot_checked("after the walk", &after);
+    check_walk_counts(&before, &after);
     return nbad != 0;
 }
 
@@ -2274,6 +2957,7 @@ static const char *const pct_names[] = { "rsa-pct", "ecdsa-pct" };
 
 static int child_pct(const char *name)
 {
+    static fm_counters before, after;
     static struct {
         fm_rsa_key k;
         uint8_t guard;
@@ -2283,7 +2967,8 @@ static int child_pct(const char *name)
         uint8_t guard;
     } e;
     const char *call;
-    int rc;
+    int rc, family;
+    size_t f;
 
     if (strcmp(name, "rsa-pct") != 0 && strcmp(name, "ecdsa-pct") != 0) {
         bad("child: \"%s\" is not a conditional test this driver knows", name);
@@ -2295,26 +2980,56 @@ static int child_pct(const char *name)
             err_name(rc), name);
         return 1;
     }
+    /* The callback installed before the generation sees the failure live. */
+    want.power_up = FM_OK;
+    record_start(&rec, "before the generation");
+    snapshot_checked("before the generation", &before);
     if (strcmp(name, "rsa-pct") == 0) {
+        family = FM_SERVICE_RSA_KEYGEN;
         call = "fm_rsa_generate_key";
         memset(&b, 0xAA, sizeof b);
         rc = fm_rsa_generate_key(&b.k, 2048, 0);
         if (first_nonzero(&b.k, sizeof b.k) != sizeof b.k || b.guard != 0xAA)
             bad("the key of the failed generation is not zeroed");
     } else {
+        family = FM_SERVICE_EC_KEYGEN;
         call = "fm_ec_key_generate";
         memset(&e, 0xAA, sizeof e);
         rc = fm_ec_key_generate(&e.k, FM_EC_P256);
         if (first_nonzero(&e.k, sizeof e.k) != sizeof e.k || e.guard != 0xAA)
             bad("the key of the failed generation is not zeroed");
     }
+    snapshot_checked("after the generation", &after);
+    record_stop(&rec, "after the generation");
     if (rc != FM_ERR_SELFTEST)
         bad("%s returned %s with \"%s\" broken, want FM_ERR_SELFTEST", call, err_name(rc),
             name);
     want.error = FM_ERR_SELFTEST;
     want.failed_test = NULL; /* a conditional test is not a self-test of the list */
     check_state("after the failed pairwise consistency test");
+
+    /* The events: the good power-up replayed, then, live, the conditional
+     * failure before the state change OPERATIONAL -> ERROR. */
+    check_power_up_record(&rec, replayed_prefix(&rec, "generation events"), ho.ntests, FM_OK);
+    f = check_live_failure(&rec, "conditional-failure event", match_conditional, name,
+                           FM_STATE_OPERATIONAL, FM_ERR_SELFTEST);
+    if (f != rec.n && (rec.ev[f].error != FM_ERR_SELFTEST || is_empty(rec.ev[f].reason)))
+        bad("live events: event %zu is %s, want error FM_ERR_SELFTEST and a reason", f,
+            ev_text(&rec.ev[f]));
+    /* The failed generation is counted once, as a failure FM_ERR_SELFTEST. */
+    if (after.service[family].failures[-FM_ERR_SELFTEST] !=
+            before.service[family].failures[-FM_ERR_SELFTEST] + 1 ||
+        after.service[family].calls != before.service[family].calls + 1)
+        bad("%s: family \"%s\" counted %llu calls, %llu FM_ERR_SELFTEST failures, want 1 and 1",
+            call, ho.service_names[family],
+            (unsigned long long)(after.service[family].calls - before.service[family].calls),
+            (unsigned long long)(after.service[family].failures[-FM_ERR_SELFTEST] -
+                                 before.service[family].failures[-FM_ERR_SELFTEST]));
+
+    snapshot_checked("before the walk", &before);
     walk_all();
+    snapshot_checked("after the walk", &after);
+    check_walk_counts(&before, &after);
     return nbad != 0;
 }
 
@@ -2341,10 +3056,15 @@ static int child_nobreak(const char *value)
     }
     want.error = 0;
     want.failed_test = NULL;
+    want.power_up = FM_OK;
     check_state("after power-up");
     for (i = 0; i < ho.ntests; i++)
         if (fm_selftest_get(i, &r) == FM_OK && r.result == FM_SELFTEST_FAIL)
             bad("self-test \"%s\" reports FAIL", r.name ? r.name : "NULL");
+    /* The replayed record is the whole good power-up. */
+    record_start(&rec, "after power-up");
+    record_stop(&rec, "after power-up");
+    check_power_up_record(&rec, replayed_prefix(&rec, "power-up record"), ho.ntests, FM_OK);
     walk_all();
     return nbad != 0;
 }
@@ -2506,6 +3226,46 @@ static int is_test_name(const char *s)
     return 0;
 }
 
+/* The names of the event types and service families, for the children to
+ * compare theirs with; each must be there, and no two the same. */
+static void prepare_names(void)
+{
+    const char *n;
+    int i, k, rc;
+
+    for (i = 1; i <= NUM_EVENT_TYPES; i++) {
+        n = NULL;
+        rc = fm_event_name(i, &n);
+        if (rc != FM_OK || is_empty(n) || strlen(n) >= MAX_NAME || strcmp(n, "unknown") == 0)
+            bad("fm_event_name(%d) returned %s, \"%s\"", i, err_name(rc), n ? n : "NULL");
+        else
+            strcpy(ho.event_names[i], n);
+        for (k = 1; k < i; k++)
+            if (strcmp(ho.event_names[k], ho.event_names[i]) == 0)
+                bad("event types %d and %d are both named \"%s\"", k, i, ho.event_names[i]);
+    }
+    if (strcmp(ho.event_names[FM_EVENT_POWER_UP_START], "power-up-start") != 0 ||
+        strcmp(ho.event_names[FM_EVENT_SELFTEST], "selftest") != 0)
+        bad("fm_event_name: \"%s\" and \"%s\", not monitor.h's \"power-up-start\" and "
+            "\"selftest\"", ho.event_names[FM_EVENT_POWER_UP_START],
+            ho.event_names[FM_EVENT_SELFTEST]);
+    for (i = 0; i < FM_SERVICE_COUNT; i++) {
+        n = NULL;
+        rc = fm_service_name(i, &n);
+        if (rc != FM_OK || is_empty(n) || strlen(n) >= MAX_NAME || strcmp(n, "unknown") == 0)
+            bad("fm_service_name(%d) returned %s, \"%s\"", i, err_name(rc), n ? n : "NULL");
+        else
+            strcpy(ho.service_names[i], n);
+        for (k = 0; k < i; k++)
+            if (strcmp(ho.service_names[k], ho.service_names[i]) == 0)
+                bad("service families %d and %d are both named \"%s\"", k, i,
+                    ho.service_names[i]);
+    }
+    if (strcmp(ho.service_names[FM_SERVICE_AES_GCM], "aes-gcm") != 0)
+        bad("fm_service_name(FM_SERVICE_AES_GCM) is \"%s\", not monitor.h's \"aes-gcm\"",
+            ho.service_names[FM_SERVICE_AES_GCM]);
+}
+
 static int parent(void)
 {
     static char out[16384];
@@ -2533,7 +3293,10 @@ static int parent(void)
         bad("fm_init(0) without FIPSMOD_BREAK returned %s", err_name(rc));
     want.error = 0;
     want.failed_test = NULL;
+    want.power_up = FM_OK;
     check_state("normal power-up");
+    record_start(&rec, "after the normal power-up");
+    record_stop(&rec, "after the normal power-up");
     memset(&st, 0, sizeof st);
     if (fm_module_status_get(&st) == FM_OK)
         integrity_skipped = st.integrity_skipped;
@@ -2628,6 +3391,10 @@ static int parent(void)
         fm_aes_gcm_start(&ho.gcm_enc, &ho.gcm, FM_AES_GCM_ENCRYPT, gcm_iv, sizeof gcm_iv) != FM_OK ||
         fm_aes_gcm_start(&ho.gcm_dec, &ho.gcm, FM_AES_GCM_DECRYPT, gcm_iv, sizeof gcm_iv) != FM_OK)
         bad("cannot prepare the GCM key and contexts");
+    /* The record of the normal power-up (recorded above, once the library had
+     * powered up before main), checked now that the test names are known. */
+    check_power_up_record(&rec, replayed_prefix(&rec, "power-up record"), ho.ntests, FM_OK);
+    prepare_names();
     /* Control: the same walk succeeds while operational. */
     walk_all();
     {
