@@ -294,6 +294,18 @@ static void test_break_startup(void **state)
     expect_child_ok("--failed", NULL, STARTUP_NAME);
 }
 
+/* The events of the failing child: the conditional failure, then the
+ * change to ERROR (fipsmod/monitor.h; README's runbook quotes them). */
+static fm_event child_events[8];
+static size_t child_nevents;
+
+static void child_record(const fm_event *ev, void *user)
+{
+    (void)user;
+    if (child_nevents < 8)
+        child_events[child_nevents++] = *ev;
+}
+
 /*
  * fm_random_bytes when its entropy fails while the module is operational
  * (a forked child; the break library reads FIPSMOD_ENTROPY_FAKE on every
@@ -302,7 +314,9 @@ static void test_break_startup(void **state)
  * parent, is re-instantiated after fork and trips the RCT); otherwise it
  * gets stuck after the first call and the primary's reseed 2^16 requests
  * later trips it. Either way: FM_ERR_ENTROPY with the output zeroed, the
- * error state with the health-test reason, then FM_ERR_STATE.
+ * error state with the health-test reason, then FM_ERR_STATE. The event
+ * callback sees `conditional-failure` "entropy-health" (FM_ERR_ENTROPY,
+ * that reason), then the state change from OPERATIONAL to ERROR.
  */
 static void random_entropy_failure(int stuck_at_start)
 {
@@ -320,6 +334,8 @@ static void random_entropy_failure(int stuck_at_start)
         alarm(60);
         if (!stuck_at_start)
             bad |= (fm_random_bytes(out, sizeof out) != FM_OK) << 0;
+        bad |= (fm_set_event_callback(child_record, NULL) != FM_OK) << 7;
+        child_nevents = 0; /* the replayed power-up */
         setenv("FIPSMOD_ENTROPY_FAKE", "stuck", 1);
         while (rc == FM_OK && calls < 70000) {
             memset(out, 0xAA, sizeof out);
@@ -332,7 +348,15 @@ static void random_entropy_failure(int stuck_at_start)
          * fork re-instantiated it, the 65536 that follow generate. */
         bad |= (stuck_at_start ? calls != 1 : calls != 65536) << 3;
         bad |= (fm_module_status_get(&st) != FM_OK || st.state != FM_STATE_ERROR ||
-                strcmp(st.reason, HEALTH_REASON) != 0) << 4;
+                st.error != FM_ERR_ENTROPY || strcmp(st.reason, HEALTH_REASON) != 0) << 4;
+        bad |= (child_nevents != 2 || child_events[0].type != FM_EVENT_CONDITIONAL_FAILURE ||
+                strcmp(child_events[0].name, "entropy-health") != 0 ||
+                child_events[0].error != FM_ERR_ENTROPY ||
+                strcmp(child_events[0].reason, HEALTH_REASON) != 0 ||
+                child_events[1].type != FM_EVENT_STATE_CHANGE ||
+                child_events[1].old_state != FM_STATE_OPERATIONAL ||
+                child_events[1].new_state != FM_STATE_ERROR ||
+                child_events[1].error != FM_ERR_ENTROPY) << 8;
         memset(out, 0xAA, sizeof out);
         bad |= (fm_random_bytes(out, sizeof out) != FM_ERR_STATE) << 5;
         bad |= !tu_all_zero(out, sizeof out) << 6;
@@ -352,7 +376,8 @@ static void test_random_entropy_failure(void **state)
     random_entropy_failure(1);
     random_entropy_failure(0);
     printf("  fm_random_bytes: FM_ERR_ENTROPY (output zeroed) at instantiation and at the "
-           "reseed after 2^16 requests; then ERROR and FM_ERR_STATE\n");
+           "reseed after 2^16 requests; events entropy-health, then operational -> error; then "
+           "ERROR and FM_ERR_STATE\n");
 }
 
 static void test_fake_other_values(void **state)

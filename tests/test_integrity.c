@@ -685,6 +685,40 @@ static void test_status_json(void **state)
                  "false and the message; got %s\n%s%s", r.what, r.out, r.err);
     json_decref(o);
     run_free(&r);
+
+    /* --events: the power-up record, in JSON and as lines. */
+    argv[3] = "--events";
+    argv[4] = NULL;
+    run(argv, NULL, &r);
+    o = json_loads(r.out, 0, &jerr);
+    if (!exited(&r, 0) || o == NULL)
+        fail_msg("status --json --events: %s, not JSON (%s)\n%s", r.what,
+                 o == NULL ? jerr.text : "-", r.out);
+    run_free(&r);
+    tests = json_object_get(o, "events");
+    if (!json_is_array(tests) || json_array_size(tests) != count + 4)
+        fail_msg("status --json --events: %zu events, want %zu", json_array_size(tests),
+                 count + 4);
+    json_array_foreach(tests, i, t) {
+        const char *type = json_string_value(json_object_get(t, "type"));
+        if (type == NULL || !json_is_integer(json_object_get(t, "time_us")))
+            fail_msg("event %zu has no type or time", i);
+        if ((i == 0 && strcmp(type, "power-up-start") != 0) ||
+            (i == count + 3 && strcmp(type, "power-up-end") != 0) ||
+            (i >= 2 && i < count + 2 && (strcmp(type, "selftest") != 0 ||
+                                          !json_is_string(json_object_get(t, "name")))))
+            fail_msg("event %zu is %s", i, type);
+    }
+    json_decref(o);
+    argv[2] = "--events";
+    argv[3] = NULL;
+    run(argv, NULL, &r);
+    if (!exited(&r, 0) || strstr(r.out, "\nevent power-up-start\n") == NULL ||
+        strstr(r.out, "\nevent state-change self-test -> operational\n") == NULL ||
+        strstr(r.out, "\nevent power-up-end FM_OK ") == NULL)
+        fail_msg("status --events: %s\n%s", r.what, r.out);
+    run_free(&r);
+    printf("  status --events and --json --events: the power-up record, %zu events\n", count + 4);
 }
 
 /* module-hmac is the HMAC of exactly the bytes between the two symbols in each file. */
@@ -722,12 +756,13 @@ typedef struct {
 static const target shared_target = { "libfipsmod.so.1", LIB_SHARED, "lib/" SONAME, 0644, true };
 static const target static_target = { "fipsmod-static", TOOL_STATIC, "fipsmod-static", 0755, false };
 
-/* Write the copy of t (byte `flip` inverted unless SIZE_MAX), run `status` on it. */
+/* Write the copy of t (byte `flip` inverted unless SIZE_MAX), run
+ * `status --events` on it. */
 static void run_copy(const target *t, const uint8_t *img, size_t len, size_t flip, run_result *r)
 {
     char copy[PATH_MAX], libdir[PATH_MAX];
-    char *shared_argv[] = { TOOL_SHARED, "status", NULL };
-    char *static_argv[] = { copy, "status", NULL };
+    char *shared_argv[] = { TOOL_SHARED, "status", "--events", NULL };
+    char *static_argv[] = { copy, "status", "--events", NULL };
 
     scratch_path(copy, sizeof copy, t->copy);
     write_copy(copy, img, len, flip, t->mode);
@@ -738,6 +773,26 @@ static void run_copy(const target *t, const uint8_t *img, size_t len, size_t fli
     } else {
         run(static_argv, NULL, r);
     }
+}
+
+/* A refusal by the integrity test also reports, as an event, the value
+ * built in (the module-hmac line) and the different one computed. */
+static void expect_integrity_event(const run_result *r)
+{
+    char hmac[256], want[512];
+    const char *p;
+
+    if (field(r->out, "module-hmac", hmac, sizeof hmac) == NULL)
+        fail_msg("no module-hmac line:\n%s", r->out);
+    snprintf(want, sizeof want, "\nevent integrity-failure expected %s computed ", hmac);
+    p = strstr(r->out, want);
+    if (p == NULL)
+        fail_msg("no \"%s\" line:\n%s", want + 1, r->out);
+    p += strlen(want);
+    if (strspn(p, "0123456789abcdef") != HMAC_HEX_LEN || p[HMAC_HEX_LEN] != '\n' ||
+        strncmp(p, hmac, HMAC_HEX_LEN) == 0 || strspn(p, "0") == HMAC_HEX_LEN)
+        fail_msg("the computed HMAC of the integrity-failure event is not another value:\n%s",
+                 r->out);
 }
 
 static void corrupt_range(const target *t)
@@ -772,6 +827,8 @@ static void corrupt_range(const target *t)
         if (v == NOT_REFUSED)
             fail_msg("%s with byte 0x%zx (range +0x%zx) inverted: the module did not refuse "
                      "(%s):\n%s%s", t->label, off, off - m.start, r.what, r.out, r.err);
+        if (v == REFUSED_INTEGRITY)
+            expect_integrity_event(&r);
         run_free(&r);
     }
     printf("  %s: of %d corruptions, %zu reported by the integrity test, %zu by a known-answer "

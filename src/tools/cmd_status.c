@@ -23,7 +23,7 @@
 #include <jansson.h>
 
 static const char status_help[] =
-    "usage: fipsmod status [--json] [--expect-hmac HEX]\n"
+    "usage: fipsmod status [--json] [--events] [--expect-hmac HEX]\n"
     "\n"
     "Print the state of the module, then one `key: value` line per fact:\n"
     "  state: operational              or  state: error (REASON), where REASON\n"
@@ -52,8 +52,18 @@ static const char status_help[] =
     "                     failed_test, reason (null when none), version,\n"
     "                     module_hmac, module_size, power_up_us, strict,\n"
     "                     integrity_check, implementations {family: name},\n"
-    "                     selftests [{name, result, us}], and with\n"
-    "                     --expect-hmac: expected_hmac, hmac_matches\n"
+    "                     selftests [{name, result, us}], with --events:\n"
+    "                     events [{type, ...}], and with --expect-hmac:\n"
+    "                     expected_hmac, hmac_matches\n"
+    "  --events           after the self-tests, the module's record of its\n"
+    "                     power-up, one `event ...` line per event in order\n"
+    "                     (fm_set_event_callback replays it):\n"
+    "                       event power-up-start\n"
+    "                       event state-change OLD -> NEW [(ERROR: REASON)]\n"
+    "                       event selftest NAME: RESULT N us [(ERROR: REASON)]\n"
+    "                       event integrity-failure expected HEX computed HEX\n"
+    "                       event power-up-end ERROR N us\n"
+    "                     (computed is all zeros when no value was injected)\n"
     "  --expect-hmac HEX  a deploy gate: after the lines above, compare the\n"
     "                     module HMAC with HEX (64 hex digits, for instance\n"
     "                     build/fipsmod.hmac of the build that was tested);\n"
@@ -69,6 +79,7 @@ static const char status_help[] =
     "  fipsmod status\n"
     "  fipsmod status --expect-hmac $(cat build/fipsmod.hmac)\n"
     "  fipsmod status --json | jq .selftests\n"
+    "  fipsmod status --events | grep '^event'\n"
     "  fipsmod status | sed -n 's/^module-hmac: //p'\n"
     "  fipsmod status >/dev/null && echo usable\n";
 
@@ -175,6 +186,107 @@ static int print_selftests(void)
     return TOOL_EXIT_OK;
 }
 
+/* ---- --events: the power-up record -------------------------------------------- */
+
+#define EVENTS_MAX 64
+
+static fm_event events[EVENTS_MAX];
+static size_t nevents;
+
+static void record_event(const fm_event *ev, void *user)
+{
+    (void)user;
+    if (nevents < EVENTS_MAX)
+        events[nevents++] = *ev;
+}
+
+/* The replayed power-up record into events[]. */
+static int collect_events(void)
+{
+    int rc;
+
+    nevents = 0;
+    rc = fm_set_event_callback(record_event, NULL);
+    if (rc == FM_OK)
+        rc = fm_set_event_callback(NULL, NULL);
+    if (rc != FM_OK)
+        tool_error("fm_set_event_callback: %s", tool_fm_error(rc));
+    return rc;
+}
+
+static const char *event_type_name(int type)
+{
+    const char *name = "unknown";
+    (void)fm_event_name(type, &name);
+    return name;
+}
+
+static void print_event(const fm_event *ev)
+{
+    char a[2 * FM_MODULE_HMAC_LEN + 1], b[2 * FM_MODULE_HMAC_LEN + 1];
+
+    printf("event %s", event_type_name(ev->type));
+    switch (ev->type) {
+    case FM_EVENT_STATE_CHANGE:
+        printf(" %s -> %s", state_name(ev->old_state), state_name(ev->new_state));
+        break;
+    case FM_EVENT_SELFTEST:
+        printf(" %s: %s %" PRIu64 " us", ev->name, selftest_result_name(ev->result), ev->us);
+        break;
+    case FM_EVENT_INTEGRITY_FAILURE:
+        tool_hex_encode(ev->expected_hmac, sizeof ev->expected_hmac, a, false);
+        tool_hex_encode(ev->computed_hmac, sizeof ev->computed_hmac, b, false);
+        printf(" expected %s computed %s\n", a, b);
+        return;
+    case FM_EVENT_CONDITIONAL_FAILURE:
+        printf(" %s", ev->name);
+        break;
+    case FM_EVENT_POWER_UP_END:
+        printf(" %s %" PRIu64 " us\n", tool_fm_error(ev->error), ev->us);
+        return;
+    default:
+        break;
+    }
+    if (ev->error != FM_OK)
+        printf(" (%s: %s)", tool_fm_error(ev->error), ev->reason);
+    putchar('\n');
+}
+
+static json_t *event_json(const fm_event *ev)
+{
+    char hex[2 * FM_MODULE_HMAC_LEN + 1];
+    json_t *o = json_pack("{s:s, s:I}", "type", event_type_name(ev->type), "time_us",
+                          (json_int_t)ev->time_us);
+
+    switch (ev->type) {
+    case FM_EVENT_STATE_CHANGE:
+        json_object_set_new(o, "old_state", json_string(state_name(ev->old_state)));
+        json_object_set_new(o, "new_state", json_string(state_name(ev->new_state)));
+        break;
+    case FM_EVENT_SELFTEST:
+        json_object_set_new(o, "name", json_string(ev->name));
+        json_object_set_new(o, "result", json_string(selftest_result_name(ev->result)));
+        json_object_set_new(o, "us", json_integer((json_int_t)ev->us));
+        break;
+    case FM_EVENT_INTEGRITY_FAILURE:
+        tool_hex_encode(ev->expected_hmac, sizeof ev->expected_hmac, hex, false);
+        json_object_set_new(o, "expected_hmac", json_string(hex));
+        tool_hex_encode(ev->computed_hmac, sizeof ev->computed_hmac, hex, false);
+        json_object_set_new(o, "computed_hmac", json_string(hex));
+        break;
+    case FM_EVENT_POWER_UP_END:
+        json_object_set_new(o, "us", json_integer((json_int_t)ev->us));
+        break;
+    default:
+        break;
+    }
+    json_object_set_new(o, "error", ev->error != FM_OK ? json_string(tool_fm_error(ev->error))
+                                                       : json_null());
+    json_object_set_new(o, "reason", ev->reason != NULL && ev->reason[0] != '\0'
+                                         ? json_string(ev->reason) : json_null());
+    return o;
+}
+
 static int get_status(fm_module_status *st)
 {
     int rc = fm_module_status_get(st);
@@ -189,7 +301,8 @@ static int get_status(fm_module_status *st)
  * with jansson, so names and reasons are escaped as JSON needs). Returns
  * the exit status the text form would have (0 only when operational).
  */
-static int status_json(const fm_module_status *st, const uint8_t *want, const char *expect)
+static int status_json(const fm_module_status *st, const uint8_t *want, const char *expect,
+                       bool with_events)
 {
     char hex[2 * FM_MODULE_HMAC_LEN + 1];
     const char *version = "unknown";
@@ -239,6 +352,13 @@ static int status_json(const fm_module_status *st, const uint8_t *want, const ch
                                                (json_int_t)r.us));
     }
     json_object_set_new(o, "selftests", tests);
+    if (with_events) {
+        json_t *ev = json_array();
+
+        for (size_t i = 0; i < nevents; i++)
+            json_array_append_new(ev, event_json(&events[i]));
+        json_object_set_new(o, "events", ev);
+    }
     if (expect != NULL) {
         json_object_set_new(o, "expected_hmac", json_string(expect));
         json_object_set_new(o, "hmac_matches",
@@ -262,13 +382,17 @@ static int status_run(int argc, char **argv)
     const char *version = "unknown", *expect = NULL;
     uint8_t want[FM_MODULE_HMAC_LEN];
     fm_module_status st;
-    bool json = false;
+    bool json = false, with_events = false;
     int status;
     int rc;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             json = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--events") == 0) {
+            with_events = true;
             continue;
         }
         if (strcmp(argv[i], "--expect-hmac") != 0)
@@ -283,8 +407,10 @@ static int status_run(int argc, char **argv)
                           "line, got \"%s\"", expect);
     if (get_status(&st) != FM_OK)
         return TOOL_EXIT_FAIL;
+    if (with_events && collect_events() != FM_OK)
+        return TOOL_EXIT_FAIL;
     if (json) {
-        status = status_json(&st, expect != NULL ? want : NULL, expect);
+        status = status_json(&st, expect != NULL ? want : NULL, expect, with_events);
         goto gate;
     }
     status = print_state(&st);
@@ -324,6 +450,8 @@ static int status_run(int argc, char **argv)
     }
     if (print_selftests() != TOOL_EXIT_OK)
         return TOOL_EXIT_FAIL;
+    for (size_t i = 0; i < nevents; i++)
+        print_event(&events[i]);
 gate:
     /* The deploy gate: a different HMAC is a different module build. */
     tool_hex_encode(st.module_hmac, sizeof st.module_hmac, hex, false);

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const struct tool_cmd tool_cmd_help;
@@ -53,7 +54,9 @@ static void list_commands(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\nRun 'fipsmod help COMMAND' (or 'fipsmod COMMAND --help') for the\n"
           "usage, options and examples of one command.\n"
-          "Exit status: 0 success, 1 failure, 2 usage error, 3 not supported.\n", f);
+          "Exit status: 0 success, 1 failure, 2 usage error, 3 not supported.\n"
+          "Environment: FIPSMOD_STRICT=1 refuses non-approved services (strict\n"
+          "mode); FIPSMOD_CPU=portable|-feature,... holds back CPU features.\n", f);
 }
 
 static const char help_help[] =
@@ -138,7 +141,10 @@ int main(int argc, char **argv)
         fputs(cmd->help, stdout);
         return finish_output(TOOL_EXIT_OK);
     }
-    rc = fm_init(0);
+    /* FIPSMOD_STRICT=1: run the command with strict mode on, so that a
+     * non-approved service is refused (FM_ERR_NOT_APPROVED). */
+    const char *strict = getenv("FIPSMOD_STRICT");
+    rc = fm_init(strict != NULL && strcmp(strict, "1") == 0 ? FM_INIT_STRICT : 0);
     if (rc != FM_OK && cmd != &tool_cmd_status && cmd != &tool_cmd_selftest) {
         tool_error("module initialisation failed: fm_init: %s", tool_fm_error(rc));
         return TOOL_EXIT_FAIL;

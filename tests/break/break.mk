@@ -19,3 +19,14 @@ $(BREAK_TESTS_BIN): tests/break/break_tests.c $(BUILD)/break/libfipsmod.a \
 
 break-tests: $(BREAK_TESTS_BIN)
 	@env -u FIPSMOD_BREAK $(BREAK_TESTS_BIN)
+
+# The fipsmod tool on the test-only library: what an operator would see when
+# a self-test fails (FIPSMOD_BREAK=<name>) or the noise source is bad
+# (FIPSMOD_ENTROPY_FAKE=stuck|biased). tests/test_runbook.c runs it to check
+# the outputs README's operator runbook shows.
+BREAK_TOOL := $(BUILD)/break/fipsmod
+
+$(BREAK_TOOL): $(TOOL_O) $(BUILD)/break/libfipsmod.a | deps-tool
+	$(CC) $(CFLAGS) -o $@ $(TOOL_O) $(BUILD)/break/libfipsmod.a \
+	    $$(pkg-config --libs jansson) -lpthread
+$(BUILD)/tests/test_runbook: $(BREAK_TOOL) $(TOOL)
