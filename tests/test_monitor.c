@@ -26,7 +26,8 @@
  *   approved, non-approved and failing calls (strict-mode refusals in a
  *   child process), changes the snapshot by exactly the expected counts and
  *   nothing else; fm_counters_enable(0) stops counting; eight threads
- *   hashing at once lose no count; names of families and events.
+ *   hashing at once lose no count, in own shards and in the shared one
+ *   (80 threads in all); names of families and events.
  */
 #include "testutil.h"
 
@@ -683,6 +684,11 @@ static void *hash_thread(void *arg)
     return NULL;
 }
 
+/* Ten rounds of 8 new threads: the first threads of the process count in
+ * shards of their own, the later ones (past the 63rd) in the shared one,
+ * with atomic adds; every round must count exactly. */
+#define ROUNDS 10
+
 static void test_counters_threads(void **state)
 {
     fm_counters before, after;
@@ -690,20 +696,26 @@ static void test_counters_threads(void **state)
     void *ret;
 
     tu_begin(state);
-    assert_int_equal(fm_counters_snapshot(&before), FM_OK);
-    for (int i = 0; i < THREADS; i++)
-        assert_int_equal(pthread_create(&t[i], NULL, hash_thread, NULL), 0);
-    for (int i = 0; i < THREADS; i++) {
-        assert_int_equal(pthread_join(t[i], &ret), 0);
-        assert_null(ret);
+    for (int round = 0; round < ROUNDS; round++) {
+        assert_int_equal(fm_counters_snapshot(&before), FM_OK);
+        for (int i = 0; i < THREADS; i++)
+            assert_int_equal(pthread_create(&t[i], NULL, hash_thread, NULL), 0);
+        for (int i = 0; i < THREADS; i++) {
+            assert_int_equal(pthread_join(t[i], &ret), 0);
+            assert_null(ret);
+        }
+        assert_int_equal(fm_counters_snapshot(&after), FM_OK);
+        if (after.service[FM_SERVICE_SHA2].approved - before.service[FM_SERVICE_SHA2].approved !=
+                (uint64_t)THREADS * THREAD_CALLS ||
+            after.service[FM_SERVICE_SHA2].calls - before.service[FM_SERVICE_SHA2].calls !=
+                (uint64_t)THREADS * THREAD_CALLS)
+            fail_msg("round %d: %llu calls counted, want %d", round,
+                     (unsigned long long)(after.service[FM_SERVICE_SHA2].calls -
+                                          before.service[FM_SERVICE_SHA2].calls),
+                     THREADS * THREAD_CALLS);
     }
-    assert_int_equal(fm_counters_snapshot(&after), FM_OK);
-    assert_int_equal(after.service[FM_SERVICE_SHA2].approved - before.service[FM_SERVICE_SHA2].approved,
-                     (uint64_t)THREADS * THREAD_CALLS);
-    assert_int_equal(after.service[FM_SERVICE_SHA2].calls - before.service[FM_SERVICE_SHA2].calls,
-                     (uint64_t)THREADS * THREAD_CALLS);
-    printf("  %d threads x %d fm_hash calls: all %d counted\n", THREADS, THREAD_CALLS,
-           THREADS * THREAD_CALLS);
+    printf("  %d rounds of %d new threads x %d fm_hash calls (threads past the 63rd share a "
+           "shard): all counted\n", ROUNDS, THREADS, THREAD_CALLS);
 }
 
 static void test_names(void **state)
@@ -747,7 +759,7 @@ int main(void)
     tu_add(&suite, test_counters_script, NULL, "counters match a scripted sequence of calls");
     tu_add(&suite, test_counters_strict, NULL, "strict-mode refusals counted as failures");
     tu_add(&suite, test_counters_disable, NULL, "fm_counters_enable(0) stops counting");
-    tu_add(&suite, test_counters_threads, NULL, "counters lose nothing across 8 threads");
+    tu_add(&suite, test_counters_threads, NULL, "counters lose nothing: 80 threads, 8 at a time");
     tu_add(&suite, test_names, NULL, "service family and event names");
     return tu_run(&suite, "test_monitor");
 }

@@ -37,7 +37,7 @@
  * count own a shard each, later ones share the last; in each, a family has
  * a slot per outcome: [0] approved, [-err] failed with err, [FM_ERR_CODES]
  * non-approved. */
-#define COUNTER_SHARDS 16
+#define COUNTER_SHARDS 64 /* 64 x 2856 bytes of .bss, touched only as threads count */
 #define COUNTER_SLOTS  (FM_ERR_CODES + 1)
 #define COUNTER_NON_APPROVED FM_ERR_CODES
 
