@@ -38,9 +38,10 @@
  * non-approved (it succeeded as a non-approved service), or failed, by
  * error code (a strict-mode refusal is a failure with FM_ERR_NOT_APPROVED;
  * a call in the error state one with FM_ERR_STATE). Counting costs one
- * atomic add per call, on a slot shared by few threads; see README for
- * its measured cost. fm_counters_snapshot() reads them; the counts only
- * grow while the process lives.
+ * add per call, without a lock: the first 63 threads that count each have
+ * slots of their own, later threads share slots with atomic adds (README
+ * gives the measured cost). fm_counters_snapshot() reads them; the counts
+ * only grow while the process lives.
  */
 #ifndef FIPSMOD_MONITOR_H
 #define FIPSMOD_MONITOR_H
